@@ -1,0 +1,659 @@
+/**
+ * The typed configuration of one environment (one Pulumi stack), read from the `bluegreen:` namespace.
+ *
+ * Everything here is pure: the Pulumi program, the offline plan and the CLI all validate the same raw
+ * values through `parseEnvironmentConfig`, which reports every problem at once with its config path.
+ */
+import { z } from "zod";
+
+export const COLORS = ["blue", "green"] as const;
+export type Color = (typeof COLORS)[number];
+export const otherColor = (color: Color): Color => (color === "blue" ? "green" : "blue");
+
+/** The top-level keys of the `bluegreen:` namespace. */
+export const CONFIG_KEYS = [
+    "environment",
+    "region",
+    "network",
+    "clusters",
+    "access",
+    "routing",
+    "cutover",
+    "gitops",
+    "argocdAdminPassword",
+] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+const MINOR_VERSION = /^1\.\d{2}$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function isValidCidr(value: string): boolean {
+    const match = CIDR.exec(value);
+    if (!match) return false;
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    return octets.every((o) => o <= 255) && prefix <= 32;
+}
+
+const kubernetesMinorVersion = z
+    .string()
+    .refine((v) => MINOR_VERSION.test(v), { message: "VERSION_FORMAT" });
+const cidr = z.string().refine(isValidCidr, { message: "CIDR_FORMAT" });
+const dnsLabel = z.string().regex(DNS_LABEL, { message: "DNS_LABEL" });
+const count = z.int().min(0);
+
+const nodeTaint = z.strictObject({
+    key: z.string().min(1),
+    value: z.string().optional(),
+    effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
+});
+
+const nodeGroup = z
+    .strictObject({
+        name: dnsLabel,
+        instanceTypes: z.array(z.string().min(1)).min(1),
+        capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+        minSize: count,
+        desiredSize: count,
+        maxSize: z.int().min(1),
+        labels: z.record(z.string(), z.string()).default({}),
+        taints: z.array(nodeTaint).default([]),
+        diskSize: z.int().min(20).max(16384).default(50),
+        amiType: z
+            .enum([
+                "AL2023_x86_64_STANDARD",
+                "AL2023_ARM_64_STANDARD",
+                "AL2023_x86_64_NVIDIA",
+                "AL2023_x86_64_NEURON",
+                "BOTTLEROCKET_x86_64",
+                "BOTTLEROCKET_ARM_64",
+                "BOTTLEROCKET_x86_64_NVIDIA",
+                "BOTTLEROCKET_ARM_64_NVIDIA",
+            ])
+            .default("AL2023_x86_64_STANDARD"),
+        /** Nodes replaced at once during a node group update: a count, or a percentage like "25%". */
+        maxUnavailable: z
+            .union([z.int().min(1).max(100), z.string().regex(/^([1-9]|[1-9]\d|100)%$/, { message: "PERCENT" })])
+            .default(1),
+        /** Kubelet version of the group; defaults to the control plane's. Must stay within the supported skew. */
+        version: kubernetesMinorVersion.optional(),
+    })
+    .superRefine((group, ctx) => {
+        if (group.minSize > group.maxSize) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["minSize"],
+                message: `(${group.minSize}) is greater than maxSize (${group.maxSize})`,
+            });
+        }
+        if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["desiredSize"],
+                message: `(${group.desiredSize}) must be between minSize (${group.minSize}) and maxSize (${group.maxSize})`,
+            });
+        }
+    });
+
+const managedAddonVersions = z.strictObject({
+    "vpc-cni": z.string().min(1).optional(),
+    "kube-proxy": z.string().min(1).optional(),
+    coredns: z.string().min(1).optional(),
+    "eks-pod-identity-agent": z.string().min(1).optional(),
+});
+
+export const CRD_CHANGE_LEVELS = ["cosmetic", "compatible"] as const;
+
+/** What every add-on accepts; each add-on extends it with its own settings. */
+const addonBase = {
+    /** Helm chart version; the add-on's default when absent. */
+    version: z.string().min(1).optional(),
+    /** The highest CRD change class allowed for an upgrade in place on a cluster that runs the add-on. */
+    inPlaceCrdChanges: z.enum(CRD_CHANGE_LEVELS).default("cosmetic"),
+    /** Extra Helm values, merged over the add-on's own. */
+    values: z.record(z.string(), z.unknown()).default({}),
+};
+
+const argocdAddon = z.strictObject({
+    ...addonBase,
+    enabled: z.boolean().default(true),
+    highAvailability: z.boolean().default(false),
+    bootstrap: z
+        .strictObject({
+            repoURL: z.string().min(1),
+            path: z.string().min(1),
+            targetRevision: z.string().min(1).default("HEAD"),
+        })
+        .optional(),
+});
+
+const loadBalancerControllerAddon = z.strictObject({
+    ...addonBase,
+    enabled: z.boolean().default(true),
+});
+
+const externalDnsAddon = z.strictObject({
+    ...addonBase,
+    enabled: z.boolean().default(true),
+    domainFilters: z.array(z.string().min(1)).default([]),
+    zoneIdFilters: z.array(z.string().regex(/^Z[A-Z0-9]+$/, { message: "ZONE_ID" })).default([]),
+});
+
+const addons = z
+    .strictObject({
+        argocd: argocdAddon.default(() => argocdAddon.parse({})),
+        "aws-load-balancer-controller": loadBalancerControllerAddon.default(() =>
+            loadBalancerControllerAddon.parse({}),
+        ),
+        "external-dns": externalDnsAddon.default(() => externalDnsAddon.parse({})),
+    })
+    .default(() => ({
+        argocd: argocdAddon.parse({}),
+        "aws-load-balancer-controller": loadBalancerControllerAddon.parse({}),
+        "external-dns": externalDnsAddon.parse({}),
+    }));
+
+const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+const endpointAccess = z
+    .strictObject({
+        privateAccess: z.boolean().default(true),
+        publicAccess: z.boolean().default(false),
+        publicAccessCidrs: z.array(cidr).default([]),
+    })
+    .superRefine((endpoint, ctx) => {
+        if (!endpoint.privateAccess && !endpoint.publicAccess) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["privateAccess"],
+                message: "is false and publicAccess is false: the cluster API would be unreachable; keep privateAccess true",
+            });
+        }
+        if (endpoint.publicAccess && endpoint.publicAccessCidrs.length === 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicAccessCidrs"],
+                message:
+                    'is empty while publicAccess is true: list the CIDRs allowed to reach the API (write "0.0.0.0/0" explicitly to open it to the internet)',
+            });
+        }
+        if (!endpoint.publicAccess && endpoint.publicAccessCidrs.length > 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicAccessCidrs"],
+                message: "is set while publicAccess is false: set publicAccess to true, or remove the CIDRs",
+            });
+        }
+    });
+
+const clusterSpec = z
+    .strictObject({
+        version: kubernetesMinorVersion,
+        nodeGroups: z.array(nodeGroup).min(1),
+        endpoint: endpointAccess.default(() => endpointAccess.parse({})),
+        logging: z.array(z.enum(LOG_TYPES)).default([...LOG_TYPES]),
+        /** EKS deletion protection. Turn it off (one `pulumi up`) before decommissioning a color. */
+        deletionProtection: z.boolean().default(true),
+        managedAddons: managedAddonVersions.default({}),
+        addons,
+    })
+    .superRefine((cluster, ctx) => {
+        const seen = new Map<string, number>();
+        cluster.nodeGroups.forEach((group, index) => {
+            const first = seen.get(group.name);
+            if (first !== undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["nodeGroups", index, "name"],
+                    message: `"${group.name}" is already used by nodeGroups[${first}]: node group names must be unique`,
+                });
+            } else {
+                seen.set(group.name, index);
+            }
+        });
+    });
+
+const network = z
+    .strictObject({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "VPC_ID" }).optional(),
+        privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "SUBNET_ID" })).optional(),
+        publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "SUBNET_ID" })).optional(),
+        cidr: cidr.optional(),
+        availabilityZoneCount: z.int().min(2).max(6).default(3),
+        /** One NAT gateway per AZ survives an AZ outage; "single" is cheaper for dev. */
+        natGateways: z.enum(["perAz", "single"]).default("perAz"),
+    })
+    .superRefine((net, ctx) => {
+        const existing = net.vpcId !== undefined || net.privateSubnetIds !== undefined || net.publicSubnetIds !== undefined;
+        if (existing && net.cidr !== undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["cidr"],
+                message: "is set together with vpcId/subnet ids: use an existing VPC (vpcId, privateSubnetIds, publicSubnetIds) or a cidr to create one, not both",
+            });
+            return;
+        }
+        if (!existing && net.cidr === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: [],
+                message: "needs either an existing VPC (vpcId, privateSubnetIds, publicSubnetIds) or a cidr to create one",
+            });
+            return;
+        }
+        if (existing) {
+            if (net.vpcId === undefined) ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required when subnet ids are given" });
+            for (const key of ["privateSubnetIds", "publicSubnetIds"] as const) {
+                const ids = net[key];
+                if (ids === undefined || ids.length < 2) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [key],
+                        message: "needs at least 2 subnets in different availability zones (EKS and the ALB require two AZs)",
+                    });
+                }
+            }
+        } else if (net.cidr !== undefined) {
+            const prefix = Number(net.cidr.split("/")[1]);
+            if (prefix > 20) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["cidr"],
+                    message: `("${net.cidr}") is too small: use a /20 or larger (e.g. "10.0.0.0/16") so every AZ gets a public and a private subnet with room for pods`,
+                });
+            }
+        }
+    });
+
+const access = z.strictObject({
+    /** IAM roles or users given cluster-admin on every cluster through EKS access entries. */
+    clusterAdmins: z.array(z.string().regex(IAM_PRINCIPAL_ARN, { message: "IAM_ARN" })).default([]),
+});
+
+const healthCheck = z.strictObject({
+    path: z.string().startsWith("/").default("/"),
+    healthyThreshold: z.int().min(2).max(10).default(3),
+    unhealthyThreshold: z.int().min(2).max(10).default(3),
+    intervalSeconds: z.int().min(5).max(300).default(15),
+    timeoutSeconds: z.int().min(2).max(120).default(5),
+    matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: "MATCHER" }).default("200-399"),
+});
+
+const routedApp = z.strictObject({
+    name: dnsLabel,
+    hostnames: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "HOSTNAME" })).min(1),
+    paths: z.array(z.string().startsWith("/")).default([]),
+    namespace: dnsLabel,
+    service: z.strictObject({ name: dnsLabel, port: z.int().min(1).max(65535) }),
+    healthCheck: healthCheck.default(() => healthCheck.parse({})),
+});
+
+const weight = z.int().min(0).max(100);
+
+const routing = z.strictObject({
+    mode: z.enum(["alb", "dns"]).default("alb"),
+    weights: z.strictObject({ blue: weight.optional(), green: weight.optional() }),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, { message: "ZONE_ID" }).optional(),
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "CERT_ARN" }).optional(),
+    sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+    stickiness: z
+        .strictObject({ enabled: z.boolean().default(false), durationSeconds: z.int().min(1).max(604800).default(3600) })
+        .default({ enabled: false, durationSeconds: 3600 }),
+    apps: z.array(routedApp).default([]),
+    verification: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            port: z.int().min(1).max(65535).default(8443),
+            allowedCidrs: z.array(cidr).default([]),
+            /** The color the verification listener sends to; by default the color with the lower weight. */
+            color: z.enum(COLORS).optional(),
+            headerRule: z.boolean().default(false),
+        })
+        .default({ enabled: true, port: 8443, allowedCidrs: [], headerRule: false }),
+    dns: z
+        .strictObject({
+            ttl: z.int().min(0).max(86400).default(60),
+            /** dns mode: each color's own load balancer. */
+            loadBalancers: z
+                .strictObject({
+                    blue: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1) }).optional(),
+                    green: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1) }).optional(),
+                })
+                .default({}),
+        })
+        .default({ ttl: 60, loadBalancers: {} }),
+});
+
+const duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: "DURATION" }).refine((v) => v.length > 0, { message: "DURATION" });
+
+const cutover = z.strictObject({
+    steps: z.array(z.int().min(1).max(100)).min(1).default([10, 50, 100]),
+    bake: duration.default("10m"),
+    interval: duration.default("30s"),
+    minHealthyTargets: z.int().min(1).default(1),
+    max5xxRate: z.number().min(0).max(1).default(0.01),
+    /** The color that carried all traffic before the cutover in progress; written by `bluegreen cutover`. */
+    previousColor: z.enum(COLORS).optional(),
+});
+
+const gitops = z.strictObject({
+    /** A local checkout of the GitOps repository, scanned for removed API versions by `bluegreen preflight`. */
+    manifestsPath: z.string().min(1).optional(),
+});
+
+export const environmentConfigSchema = z
+    .strictObject({
+        environment: dnsLabel.optional(),
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "REGION" }).optional(),
+        network,
+        clusters: z.strictObject({ blue: clusterSpec.optional(), green: clusterSpec.optional() }),
+        access: access.default({ clusterAdmins: [] }),
+        routing: routing.optional(),
+        cutover: cutover.default(() => cutover.parse({})),
+        gitops: gitops.default({}),
+        argocdAdminPassword: z.string().min(8).optional(),
+    })
+    .superRefine((config, ctx) => {
+        const present = COLORS.filter((c) => config.clusters[c] !== undefined);
+        if (present.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["clusters"], message: "has no cluster: configure at least blue (or green)" });
+        }
+        const routing = config.routing;
+        if (routing) validateRouting(routing, config.clusters, ctx);
+    });
+
+type RoutingInput = z.output<typeof routing>;
+type ClustersInput = z.output<typeof environmentConfigSchema>["clusters"];
+
+function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
+    const weights = routingConfig.weights;
+    const total = (weights.blue ?? 0) + (weights.green ?? 0);
+    if (total !== 100) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["routing", "weights"],
+            message: `add up to ${total}, not 100: set e.g. { blue: 90, green: 10 }`,
+        });
+    }
+    for (const color of COLORS) {
+        const w = weights[color] ?? 0;
+        if (w > 0 && clusters[color] === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["routing", "weights", color],
+                message: `is ${w} but clusters.${color} does not exist: a color can only lose its cluster once its weight is 0 (shift traffic away with 'bluegreen cutover' or set routing.weights.${color} to 0 and run pulumi up first)`,
+            });
+        }
+    }
+    if (routingConfig.mode === "alb" && routingConfig.apps.length > 0 && routingConfig.certificateArn === undefined) {
+        ctx.addIssue({ code: "custom", path: ["routing", "certificateArn"], message: "is required in alb mode: the HTTPS listener needs an ACM certificate ARN" });
+    }
+    const verification = routingConfig.verification;
+    if (routingConfig.mode === "alb" && verification.enabled && verification.allowedCidrs.length === 0) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["routing", "verification", "allowedCidrs"],
+            message: "is empty while the verification listener is enabled: list your company's CIDRs (write \"0.0.0.0/0\" explicitly to open it), or set verification.enabled to false",
+        });
+    }
+    if (verification.enabled && (verification.port === 80 || verification.port === 443)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["routing", "verification", "port"],
+            message: `(${verification.port}) collides with the user-facing listeners: choose a dedicated port such as 8443`,
+        });
+    }
+    const appNames = new Map<string, number>();
+    const hostOwners = new Map<string, string>();
+    routingConfig.apps.forEach((app, index) => {
+        const first = appNames.get(app.name);
+        if (first !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["routing", "apps", index, "name"], message: `"${app.name}" is already used by apps[${first}]: app names must be unique` });
+        } else {
+            appNames.set(app.name, index);
+        }
+        for (const host of app.hostnames) {
+            for (const path of app.paths.length ? app.paths : ["/*"]) {
+                const key = `${host}${path}`;
+                const owner = hostOwners.get(key);
+                if (owner !== undefined && owner !== app.name) {
+                    ctx.addIssue({ code: "custom", path: ["routing", "apps", index, "hostnames"], message: `route ${key} is already served by app "${owner}"` });
+                }
+                hostOwners.set(key, app.name);
+            }
+        }
+    });
+    if (routingConfig.mode === "dns") {
+        for (const color of COLORS) {
+            if ((weights[color] ?? 0) > 0 && routingConfig.dns.loadBalancers[color] === undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["routing", "dns", "loadBalancers", color],
+                    message: `is required in dns mode because ${color} has weight ${weights[color]}: give its load balancer's dnsName and zoneId`,
+                });
+            }
+        }
+        if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
+            ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in dns mode: the weighted records live in this Route 53 hosted zone" });
+        }
+    }
+}
+
+export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+export type ClusterSpec = z.output<typeof clusterSpec>;
+export type NodeGroupSpec = z.output<typeof nodeGroup>;
+export type NetworkConfig = z.output<typeof network>;
+export type RoutingConfig = z.output<typeof routing>;
+export type RoutedApp = z.output<typeof routedApp>;
+export type CutoverConfig = z.output<typeof cutover>;
+export type AddonsConfig = ClusterSpec["addons"];
+export type AddonName = keyof AddonsConfig;
+export type CrdChangeLevel = (typeof CRD_CHANGE_LEVELS)[number];
+
+/** One problem in the configuration, with the path a user would write with `pulumi config set --path`. */
+export interface ConfigProblem {
+    path: string;
+    message: string;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: ConfigProblem[]) {
+        super(
+            `The bluegreen configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}; please fix them:\n` +
+                problems.map((p) => `  - ${p.path ? `${p.path} ` : ""}${p.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+export type ParseResult = { ok: true; config: EnvironmentConfig } | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * Validates raw config values: keys are the names inside the `bluegreen:` namespace
+ * (`network`, `clusters`, …), values are already-parsed objects.
+ */
+export function parseEnvironmentConfig(raw: Record<string, unknown>): ParseResult {
+    const result = environmentConfigSchema.safeParse(raw, { reportInput: true });
+    if (result.success) return { ok: true, config: result.data };
+    const problems = result.error.issues.flatMap((issue) => describeIssue(issue));
+    problems.sort((a, b) => a.path.localeCompare(b.path));
+    return { ok: false, problems: dedupe(problems) };
+}
+
+/** Like `parseEnvironmentConfig`, but throws a `ConfigError` listing every problem. */
+export function loadEnvironmentConfig(raw: Record<string, unknown>): EnvironmentConfig {
+    const result = parseEnvironmentConfig(raw);
+    if (!result.ok) throw new ConfigError(result.problems);
+    return result.config;
+}
+
+export function formatConfigPath(path: ReadonlyArray<PropertyKey>): string {
+    let out = "";
+    for (const segment of path) {
+        if (typeof segment === "number") out += `[${segment}]`;
+        else out += out ? `.${String(segment)}` : String(segment);
+    }
+    return out;
+}
+
+const FORMAT_HINTS: Record<string, string> = {
+    VERSION_FORMAT: 'is not a Kubernetes minor version like "1.33"',
+    CIDR_FORMAT: 'is not an IPv4 CIDR like "10.0.0.0/16"',
+    DNS_LABEL: "must be lowercase letters, digits and '-', starting and ending with a letter or digit (at most 63 characters)",
+    PERCENT: 'must be a whole number of nodes or a percentage like "25%"',
+    VPC_ID: 'is not a VPC id like "vpc-0123456789abcdef0"',
+    SUBNET_ID: 'is not a subnet id like "subnet-0123456789abcdef0"',
+    ZONE_ID: 'is not a Route 53 hosted zone id like "Z0123456789ABCDEFGHIJ"',
+    IAM_ARN: 'is not an IAM role or user ARN like "arn:aws:iam::123456789012:role/platform-admin"',
+    CERT_ARN: 'is not an ACM certificate ARN like "arn:aws:acm:eu-west-1:123456789012:certificate/…"',
+    HOSTNAME: 'is not a DNS hostname like "app.example.com"',
+    MATCHER: 'is not an HTTP code matcher like "200" or "200-399"',
+    DURATION: 'is not a duration like "10m", "30s" or "1h30m"',
+    REGION: 'is not an AWS region like "eu-west-1"',
+};
+
+function describeValue(value: unknown): string {
+    if (value === undefined) return "nothing";
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "object") return "an object";
+    return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+    const path = formatConfigPath(issue.path);
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((key) => ({
+                path: formatConfigPath([...issue.path, key]),
+                message: `is not a known setting${suggestion(key, knownKeysAt(issue.path))}: remove it or fix its spelling`,
+            }));
+        case "invalid_type":
+            if (input === undefined) return [{ path, message: `is required (${issue.expected})` }];
+            return [{ path, message: `must be ${article(issue.expected)}, not ${describeValue(input)}` }];
+        case "invalid_value":
+            return [{ path, message: `(${JSON.stringify(input)}) must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
+        case "too_small":
+            if (issue.origin === "array") return [{ path, message: `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}` }];
+            if (issue.origin === "string") return [{ path, message: issue.minimum === 1 ? "must not be empty" : `must have at least ${issue.minimum} characters` }];
+            return [{ path, message: `(${String(input)}) must be at least ${issue.minimum}` }];
+        case "too_big":
+            if (issue.origin === "array") return [{ path, message: `has more than ${issue.maximum} items` }];
+            return [{ path, message: `(${String(input)}) must be at most ${issue.maximum}` }];
+        case "invalid_format": {
+            const hint = FORMAT_HINTS[issue.message];
+            if (hint) return [{ path, message: `${JSON.stringify(input)} ${hint}` }];
+            if (issue.format === "starts_with") return [{ path, message: `${JSON.stringify(input)} must start with "${(issue as { prefix?: string }).prefix ?? "/"}"` }];
+            return [{ path, message: `${JSON.stringify(input)} ${issue.message}` }];
+        }
+        case "custom": {
+            const hint = FORMAT_HINTS[issue.message];
+            if (hint) return [{ path, message: `${JSON.stringify(input)} ${hint}` }];
+            return [{ path, message: issue.message }];
+        }
+        case "invalid_union":
+            return [{ path, message: `${describeValue(input)} is not valid here` }];
+        default:
+            return [{ path, message: issue.message }];
+    }
+}
+
+function article(expected: string): string {
+    if (expected === "int") return "a whole number";
+    if (expected === "array") return "a list";
+    if (expected === "object") return "an object";
+    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+    const seen = new Set<string>();
+    return problems.filter((p) => {
+        const key = `${p.path}\u0000${p.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+/** The keys a strict object accepts at a config path, found by walking the schema. */
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+    let schema: z.core.$ZodType | undefined = environmentConfigSchema;
+    for (const segment of path) {
+        schema = schema && childSchema(schema, segment);
+    }
+    const shape = schema && objectShape(schema);
+    return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+    let current = schema;
+    for (;;) {
+        const def = current._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; schema?: z.core.$ZodType };
+        const next = def.innerType ?? def.in ?? def.schema;
+        if (!next || next === current) return current;
+        current = next;
+    }
+}
+
+function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
+    const def = unwrap(schema)._zod.def as { shape?: Record<string, z.core.$ZodType> };
+    return def.shape;
+}
+
+function childSchema(schema: z.core.$ZodType, segment: PropertyKey): z.core.$ZodType | undefined {
+    const inner = unwrap(schema);
+    const def = inner._zod.def as { type: string; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
+    if (def.type === "array") return def.element;
+    if (def.type === "record") return def.valueType;
+    return objectShape(inner)?.[String(segment)];
+}
+
+function suggestion(key: string, candidates: string[]): string {
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = candidate;
+        }
+    }
+    if (best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))) return ` (did you mean "${best}"?)`;
+    return candidates.length ? ` (expected one of: ${candidates.join(", ")})` : "";
+}
+
+function editDistance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        let previous = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const current = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+    }
+    return row[b.length];
+}
+
+/** The colors present in `clusters`, in a stable order. */
+export function presentColors(config: Pick<EnvironmentConfig, "clusters">): Color[] {
+    return COLORS.filter((c) => config.clusters[c] !== undefined);
+}
+
+/**
+ * Colors whose cluster carries user traffic and so must not be deleted or replaced by accident:
+ * with routing, every color with a weight above 0; without it, every configured cluster.
+ */
+export function trafficCarryingColors(config: Pick<EnvironmentConfig, "clusters" | "routing">): Color[] {
+    const present = presentColors(config);
+    if (!config.routing) return present;
+    return present.filter((c) => (config.routing!.weights[c] ?? 0) > 0);
+}
+
+export function environmentName(config: Pick<EnvironmentConfig, "environment">, stackName: string): string {
+    return config.environment ?? stackName;
+}
