@@ -3,6 +3,7 @@
  * Each command sets `process.exitCode`; nothing here calls `process.exit` so output is flushed.
  */
 import { Command } from "commander";
+import { registerPlanCommand } from "./commands/plan";
 
 export function buildProgram(): Command {
     const program = new Command("bluegreen")
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
             process.exitCode = err.exitCode === 0 ? 0 : 2;
             throw err;
         });
+    registerPlanCommand(program);
     return program;
 }
 

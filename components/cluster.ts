@@ -1,0 +1,197 @@
+/**
+ * One color's EKS cluster: control plane (API authentication, logging, KMS envelope encryption),
+ * managed node groups, EKS managed add-ons, and a Kubernetes provider for what runs inside.
+ * The same code builds blue and green; nothing here reads the other color.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import { ClusterSpec, Color, NodeGroupSpec } from "../stacks/config";
+import { clusterName } from "./tags";
+
+export interface ColorClusterArgs {
+    environment: string;
+    color: Color;
+    spec: ClusterSpec;
+    vpcId: pulumi.Input<string>;
+    privateSubnetIds: string[] | pulumi.Input<string[]>;
+    publicSubnetIds: string[] | pulumi.Input<string[]>;
+    /** Subnet ids known before deployment (an existing VPC): they get this cluster's discovery tag. */
+    knownSubnetIds: string[];
+    /** IAM principals given cluster-admin through access entries. */
+    clusterAdmins: string[];
+    /** A cluster that carries user traffic is protected from deletion and replacement. */
+    carriesTraffic: boolean;
+}
+
+const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+const NODE_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonEKS_CNI_Policy",
+    "AmazonSSMManagedInstanceCore",
+];
+
+/** Add-ons EKS manages; coredns needs nodes to become active, the others must exist before nodes join. */
+const MANAGED_ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const;
+const MANAGED_ADDONS_AFTER_NODES = ["coredns"] as const;
+type ManagedAddonName = (typeof MANAGED_ADDONS_BEFORE_NODES)[number] | (typeof MANAGED_ADDONS_AFTER_NODES)[number];
+
+export class ColorCluster extends pulumi.ComponentResource {
+    readonly clusterName: string;
+    readonly color: Color;
+    readonly version: string;
+    readonly endpoint: pulumi.Output<string>;
+    readonly oidcIssuer: pulumi.Output<string>;
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    readonly nodeGroupNames: pulumi.Output<string[]>;
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Server-side-apply provider for everything inside this cluster. */
+    readonly provider: k8s.Provider;
+    /** Resources that must exist before workloads can be scheduled (node groups, coredns). */
+    readonly readyForWorkloads: pulumi.Resource[];
+
+    constructor(name: string, args: ColorClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("bluegreen:index:ColorCluster", name, {}, opts);
+        const { spec, color } = args;
+        this.color = color;
+        this.clusterName = clusterName(args.environment, color);
+        this.version = spec.version;
+        const parent = { parent: this };
+        const guarded = { parent: this, protect: args.carriesTraffic };
+
+        const secretsKey = new aws.kms.Key(`${name}-secrets`, {
+            description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+        }, guarded);
+        new aws.kms.Alias(`${name}-secrets`, { name: `alias/eks/${this.clusterName}`, targetKeyId: secretsKey.keyId }, parent);
+
+        const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
+        args.clusterAdmins.forEach((principalArn, index) => {
+            accessEntries[`admin-${index}`] = {
+                principalArn,
+                accessPolicies: {
+                    "cluster-admin": { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } },
+                },
+            };
+        });
+
+        const cluster = new eks.Cluster(`${name}-eks`, {
+            name: this.clusterName,
+            version: spec.version,
+            vpcId: args.vpcId,
+            privateSubnetIds: args.privateSubnetIds,
+            publicSubnetIds: args.publicSubnetIds,
+            endpointPrivateAccess: spec.endpoint.privateAccess,
+            endpointPublicAccess: spec.endpoint.publicAccess,
+            publicAccessCidrs: spec.endpoint.publicAccess ? spec.endpoint.publicAccessCidrs : undefined,
+            skipDefaultNodeGroup: true,
+            skipDefaultSecurityGroups: true,
+            authenticationMode: eks.AuthenticationMode.Api,
+            accessEntries,
+            enabledClusterLogTypes: spec.logging,
+            encryptionConfigKeyArn: secretsKey.arn,
+            deletionProtection: spec.deletionProtection,
+            createOidcProvider: false,
+            // EKS managed add-ons below replace the self-managed ones, with versions this program controls.
+            bootstrapSelfManagedAddons: false,
+            useDefaultVpcCni: true,
+            corednsAddonOptions: { enabled: false },
+            kubeProxyAddonOptions: { enabled: false },
+            tags: { Name: this.clusterName },
+        }, guarded);
+
+        this.endpoint = cluster.eksCluster.endpoint;
+        this.oidcIssuer = cluster.oidcIssuer;
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+
+        // A stable identity: kubeconfig changes (tokens, endpoints) must not replace every Kubernetes object.
+        this.provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: cluster.kubeconfigJson,
+            enableServerSideApply: true,
+            clusterIdentifier: this.clusterName,
+        }, parent);
+
+        for (const subnetId of args.knownSubnetIds) {
+            new aws.ec2.Tag(`${name}-${subnetId}-cluster`, {
+                resourceId: subnetId,
+                key: `kubernetes.io/cluster/${this.clusterName}`,
+                value: "shared",
+            }, parent);
+        }
+
+        const addonsBeforeNodes = MANAGED_ADDONS_BEFORE_NODES.map((addon) => this.managedAddon(name, addon, spec, cluster, []));
+
+        const nodeRole = new aws.iam.Role(`${name}-node`, {
+            name: `${this.clusterName}-node`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, parent);
+        const nodePolicies = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
+            role: nodeRole.name,
+            policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:iam::aws:policy/${policy}`,
+        }, parent));
+
+        const nodeGroups = spec.nodeGroups.map((group) => this.nodeGroup(name, group, spec, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds));
+        const addonsAfterNodes = MANAGED_ADDONS_AFTER_NODES.map((addon) => this.managedAddon(name, addon, spec, cluster, nodeGroups));
+
+        this.nodeGroupNames = pulumi.output(spec.nodeGroups.map((g) => g.name));
+        this.readyForWorkloads = [...nodeGroups, ...addonsAfterNodes];
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            version: this.version,
+            endpoint: this.endpoint,
+            oidcIssuer: this.oidcIssuer,
+            nodeGroupNames: this.nodeGroupNames,
+            kubeconfig: this.kubeconfig,
+        });
+    }
+
+    private managedAddon(name: string, addon: ManagedAddonName, spec: ClusterSpec, cluster: eks.Cluster, dependsOn: pulumi.Resource[]): aws.eks.Addon {
+        const pinned = spec.managedAddons[addon];
+        const version = pinned ?? aws.eks.getAddonVersionOutput({ addonName: addon, kubernetesVersion: spec.version, mostRecent: false }, { parent: this }).version;
+        return new aws.eks.Addon(`${name}-${addon}`, {
+            clusterName: this.clusterName,
+            addonName: addon,
+            addonVersion: version,
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+        }, { parent: this, dependsOn: [cluster, ...dependsOn] });
+    }
+
+    private nodeGroup(
+        name: string,
+        group: NodeGroupSpec,
+        spec: ClusterSpec,
+        cluster: eks.Cluster,
+        nodeRole: aws.iam.Role,
+        dependsOn: pulumi.Resource[],
+        subnetIds: string[] | pulumi.Input<string[]>,
+    ): aws.eks.NodeGroup {
+        const maxUnavailable = group.maxUnavailable;
+        return new aws.eks.NodeGroup(`${name}-${group.name}`, {
+            clusterName: this.clusterName,
+            nodeGroupName: group.name,
+            version: group.version ?? spec.version,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds,
+            instanceTypes: group.instanceTypes,
+            capacityType: group.capacityType,
+            amiType: group.amiType,
+            diskSize: group.diskSize,
+            scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
+            updateConfig: typeof maxUnavailable === "string"
+                ? { maxUnavailablePercentage: Number(maxUnavailable.slice(0, -1)) }
+                : { maxUnavailable },
+            labels: { ...group.labels, "bluegreen/node-group": group.name },
+            taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+            tags: { Name: `${this.clusterName}-${group.name}` },
+        }, { parent: this, dependsOn: [cluster, ...dependsOn] });
+    }
+}

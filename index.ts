@@ -1,0 +1,4 @@
+import { deployEnvironment } from "./components/environment";
+import { readStackConfig } from "./stacks/pulumi-config";
+
+export = async () => deployEnvironment(readStackConfig());

@@ -1,0 +1,69 @@
+/**
+ * `bluegreen plan` (`npm run plan`): the offline plan. Runs the Pulumi program in-process under mocks
+ * with a stack file's config and prints the resource graph, or what would change between two configs.
+ */
+import { Command } from "commander";
+import { ConfigError } from "../../../stacks/config";
+import { applyOverrides, readStackFile, StackFileError } from "../../config/stack-file";
+import { diffPlans } from "../../plan/diff";
+import { diffToJson, formatDiffHuman, formatPlanHuman, planToJson } from "../../plan/format";
+import { environmentInputsFromStackFile, planEnvironment } from "../../plan/stack-plan";
+
+export interface PlanCommandOptions {
+    stack: string;
+    set: string[];
+    against?: string;
+    json: boolean;
+    cwd: string;
+}
+
+export interface CommandIO {
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+}
+
+export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO): Promise<number> {
+    try {
+        const stackFile = readStackFile(options.cwd, options.stack);
+        const afterValues = applyOverrides(stackFile.values, options.set);
+        const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack);
+        if (!options.against && options.set.length === 0) {
+            io.stdout(options.json ? JSON.stringify(planToJson(after), null, 2) + "\n" : formatPlanHuman(after));
+            return 0;
+        }
+        const baseFile = options.against ? readStackFile(options.cwd, options.against) : stackFile;
+        // Compared under the same stack name, so URNs line up as they would in one stack's history.
+        const before = await planEnvironment(environmentInputsFromStackFile(baseFile), stackFile.stack);
+        const diff = diffPlans(before, after);
+        if (options.json) {
+            io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");
+        } else {
+            io.stdout(`Offline plan diff: ${options.against ? `stack file ${baseFile.file}` : `stack ${stackFile.stack}`} → ${stackFile.stack}${options.set.length ? ` with ${options.set.join(" ")}` : ""}\n\n`);
+            io.stdout(formatDiffHuman(diff));
+        }
+        return 0;
+    } catch (err) {
+        if (err instanceof ConfigError || err instanceof StackFileError) {
+            io.stderr(`${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+export function registerPlanCommand(program: Command): void {
+    program
+        .command("plan")
+        .description("offline plan: the resources a stack would register, or what changes between two configs (no AWS, no Pulumi CLI; a review tool — `pulumi preview` is the real thing)")
+        .requiredOption("--stack <name>", "stack whose stacks/Pulumi.<name>.yaml to read")
+        .option("--set <key=value>", "override a config value (path inside bluegreen:, value as JSON or string); shows the diff against the stack file", (v: string, acc: string[]) => [...acc, v], [] as string[])
+        .option("--against <stack-or-file>", "show the diff from this stack (or stack config file) to --stack")
+        .option("--json", "print JSON", false)
+        .option("--cwd <dir>", "project directory", process.cwd())
+        .action(async (opts: PlanCommandOptions) => {
+            process.exitCode = await runPlanCommand(opts, {
+                stdout: (t) => process.stdout.write(t),
+                stderr: (t) => process.stderr.write(t),
+            });
+        });
+}

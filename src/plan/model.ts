@@ -1,0 +1,28 @@
+/** What the offline plan records about one resource, in the form an operator reviews. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent resource, or undefined for a root resource. */
+    parent?: string;
+    custom: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    provider?: string;
+    dependencies: string[];
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
+    /** Inputs with computed values as `UNKNOWN`, secrets as `SECRET`, references to resources as their URN. */
+    inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+}
+
+export const UNKNOWN = "<computed>";
+export const SECRET = "<secret>";

@@ -1,0 +1,89 @@
+/**
+ * A Pulumi mock monitor that also records what `MockResourceArgs` leaves out: parent, protect,
+ * dependencies and other resource options, which the plan shows and the tests assert on.
+ */
+import { MockMonitor, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import { PlannedResource, SECRET, UNKNOWN } from "./model";
+
+// The wire markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
+const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+
+/** Turns wire values into what an operator reads: markers for computed and secret values, URNs for references. */
+export function readableValue(value: unknown): unknown {
+    if (value === UNKNOWN_SENTINEL) return UNKNOWN;
+    if (Array.isArray(value)) return value.map(readableValue);
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        const sig = record[SIG_KEY];
+        if (sig === SECRET_SIG) return SECRET;
+        if (sig === RESOURCE_REFERENCE_SIG) return record.urn;
+        if (sig === OUTPUT_VALUE_SIG) {
+            if (record.secret) return SECRET;
+            return "value" in record ? readableValue(record.value) : UNKNOWN;
+        }
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(record).sort()) out[key] = readableValue(record[key]);
+        return out;
+    }
+    return value;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getReplaceonchangesList(): string[];
+    getIgnorechangesList(): string[];
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+export class RecordingMonitor extends MockMonitor {
+    readonly recorded: PlannedResource[] = [];
+    private inFlight = 0;
+
+    constructor(mocks: Mocks) {
+        super(mocks);
+    }
+
+    get pendingRegistrations(): number {
+        return this.inFlight;
+    }
+
+    async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        this.inFlight++;
+        const record = (err: unknown, response: { getUrn(): string } | undefined) => {
+            if (!err && response) {
+                const parent = req.getParent();
+                const provider = req.getProvider();
+                this.recorded.push({
+                    urn: response.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: parent || undefined,
+                    custom: req.getCustom(),
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete() === true,
+                    deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                    provider: provider ? provider.split("::").slice(0, -1).join("::") : undefined,
+                    dependencies: [...req.getDependenciesList()].sort(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    inputs: readableValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                });
+            }
+            this.inFlight--;
+            callback(err, response);
+        };
+        await super.registerResource(req, record);
+    }
+}

@@ -1,0 +1,19 @@
+/** The offline plan of a stack file: validate its config, run the program under mocks, record the graph. */
+import { ConfigError, environmentName, loadEnvironmentConfig } from "../../stacks/config";
+import { StackFileConfig } from "../config/stack-file";
+import { deployEnvironment, EnvironmentInputs } from "../../components/environment";
+import { Plan } from "./model";
+import { recordPlan } from "./run";
+
+export function environmentInputsFromStackFile(stackFile: StackFileConfig, values: Record<string, unknown> = stackFile.values): EnvironmentInputs {
+    const config = loadEnvironmentConfig(values);
+    const region = config.region ?? stackFile.awsRegion;
+    if (!region) {
+        throw new ConfigError([{ path: "region", message: `is not set in ${stackFile.file}, and neither is aws:region: add "aws:region: <region>" to its config` }]);
+    }
+    return { config, environment: environmentName(config, stackFile.stack), region };
+}
+
+export async function planEnvironment(inputs: EnvironmentInputs, stack: string): Promise<Plan> {
+    return recordPlan(() => deployEnvironment(inputs), { stack, region: inputs.region });
+}
