@@ -87,8 +87,7 @@ const nodeGroup = z
                 path: ["minSize"],
                 message: `(${group.minSize}) is greater than maxSize (${group.maxSize})`,
             });
-        }
-        if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+        } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
             ctx.addIssue({
                 code: "custom",
                 path: ["desiredSize"],

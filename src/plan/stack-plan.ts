@@ -5,13 +5,18 @@ import { deployEnvironment, EnvironmentInputs } from "../../components/environme
 import { Plan } from "./model";
 import { recordPlan } from "./run";
 
-export function environmentInputsFromStackFile(stackFile: StackFileConfig, values: Record<string, unknown> = stackFile.values): EnvironmentInputs {
+/** `stack` names the stack the config is deployed to (its default environment name); by default the file's own. */
+export function environmentInputsFromStackFile(
+    stackFile: StackFileConfig,
+    values: Record<string, unknown> = stackFile.values,
+    stack: string = stackFile.stack,
+): EnvironmentInputs {
     const config = loadEnvironmentConfig(values);
     const region = config.region ?? stackFile.awsRegion;
     if (!region) {
         throw new ConfigError([{ path: "region", message: `is not set in ${stackFile.file}, and neither is aws:region: add "aws:region: <region>" to its config` }]);
     }
-    return { config, environment: environmentName(config, stackFile.stack), region };
+    return { config, environment: environmentName(config, stack), region };
 }
 
 export async function planEnvironment(inputs: EnvironmentInputs, stack: string): Promise<Plan> {

@@ -33,7 +33,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO)
         }
         const baseFile = options.against ? readStackFile(options.cwd, options.against) : stackFile;
         // Compared under the same stack name, so URNs line up as they would in one stack's history.
-        const before = await planEnvironment(environmentInputsFromStackFile(baseFile), stackFile.stack);
+        const before = await planEnvironment(environmentInputsFromStackFile(baseFile, baseFile.values, stackFile.stack), stackFile.stack);
         const diff = diffPlans(before, after);
         if (options.json) {
             io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");
