@@ -10,4 +10,5 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)"],
   testTimeout: 60000,
+  reporters: ["default", "<rootDir>/test/summary-reporter.js"],
 };
