@@ -69,6 +69,8 @@ export class ColorCluster extends pulumi.ComponentResource {
         }, guarded);
         new aws.kms.Alias(`${name}-secrets`, { name: `alias/eks/${this.clusterName}`, targetKeyId: secretsKey.keyId }, parent);
 
+        const serviceRole = this.clusterServiceRole(name, secretsKey);
+
         const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
         args.clusterAdmins.forEach((principalArn, index) => {
             accessEntries[`admin-${index}`] = {
@@ -88,6 +90,7 @@ export class ColorCluster extends pulumi.ComponentResource {
             endpointPrivateAccess: spec.endpoint.privateAccess,
             endpointPublicAccess: spec.endpoint.publicAccess,
             publicAccessCidrs: spec.endpoint.publicAccess ? spec.endpoint.publicAccessCidrs : undefined,
+            serviceRole,
             skipDefaultNodeGroup: true,
             skipDefaultSecurityGroups: true,
             authenticationMode: eks.AuthenticationMode.Api,
@@ -151,6 +154,33 @@ export class ColorCluster extends pulumi.ComponentResource {
             nodeGroupNames: this.nodeGroupNames,
             kubeconfig: this.kubeconfig,
         });
+    }
+
+    /** The control plane's role, with use of its own secrets key (as the EKS module for Terraform does). */
+    private clusterServiceRole(name: string, secretsKey: aws.kms.Key): aws.iam.Role {
+        const parent = { parent: this };
+        const role = new aws.iam.Role(`${name}-cluster`, {
+            name: `${this.clusterName}-cluster`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+            }),
+        }, parent);
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        for (const policy of ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"]) {
+            new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+            }, parent);
+        }
+        new aws.iam.RolePolicy(`${name}-cluster-secrets-key`, {
+            role: role.name,
+            policy: secretsKey.arn.apply((keyArn) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn }],
+            })),
+        }, parent);
+        return role;
     }
 
     private managedAddon(name: string, addon: ManagedAddonName, spec: ClusterSpec, cluster: eks.Cluster, dependsOn: pulumi.Resource[]): aws.eks.Addon {

@@ -54,8 +54,14 @@ describe("the color cluster component", () => {
         expect(resourceNamed(plan, "eks:index:Cluster", "dev-green-eks").inputs).toMatchObject({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
     });
 
-    test("secrets are envelope-encrypted with a rotating KMS key", () => {
-        expect(resourceNamed(plan, "aws:kms/key:Key", "dev-green-secrets").inputs).toMatchObject({ enableKeyRotation: true });
+    test("secrets are envelope-encrypted with a rotating KMS key the control plane's own role may use", () => {
+        const key = resourceNamed(plan, "aws:kms/key:Key", "dev-green-secrets");
+        expect(key.inputs).toMatchObject({ enableKeyRotation: true });
+        const role = resourceNamed(plan, "aws:iam/role:Role", "dev-green-cluster");
+        expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({ Service: "eks.amazonaws.com" });
+        expect(resourceNamed(plan, "eks:index:Cluster", "dev-green-eks").inputs.serviceRole).toBe(role.urn);
+        const keyPolicy = resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", "dev-green-cluster-secrets-key");
+        expect(keyPolicy.dependencies).toContain(key.urn);
     });
 
     test("node groups carry the spec: instance types, capacity, scaling, update budget, labels, taints, disk, version", () => {
