@@ -3,6 +3,7 @@
  * Each command sets `process.exitCode`; nothing here calls `process.exit` so output is flushed.
  */
 import { Command } from "commander";
+import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerPlanCommand } from "./commands/plan";
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
             throw err;
         });
     registerPlanCommand(program);
+    registerCrdDiffCommand(program);
     return program;
 }
 

@@ -7,7 +7,7 @@ import { ConfigError } from "../../../stacks/config";
 import { applyOverrides, readStackFile, StackFileError } from "../../config/stack-file";
 import { diffPlans } from "../../plan/diff";
 import { diffToJson, formatDiffHuman, formatPlanHuman, planToJson } from "../../plan/format";
-import { environmentInputsFromStackFile, planEnvironment } from "../../plan/stack-plan";
+import { CommandIO, processIO } from "../io";
 
 export interface PlanCommandOptions {
     stack: string;
@@ -17,13 +17,10 @@ export interface PlanCommandOptions {
     cwd: string;
 }
 
-export interface CommandIO {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
-}
-
 export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO): Promise<number> {
     try {
+        // Loaded on use: the Pulumi SDK and providers take a second to load, which other commands need not pay.
+        const { environmentInputsFromStackFile, planEnvironment } = await import("../../plan/stack-plan");
         const stackFile = readStackFile(options.cwd, options.stack);
         const afterValues = applyOverrides(stackFile.values, options.set);
         const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack);
@@ -61,9 +58,6 @@ export function registerPlanCommand(program: Command): void {
         .option("--json", "print JSON", false)
         .option("--cwd <dir>", "project directory", process.cwd())
         .action(async (opts: PlanCommandOptions) => {
-            process.exitCode = await runPlanCommand(opts, {
-                stdout: (t) => process.stdout.write(t),
-                stderr: (t) => process.stderr.write(t),
-            });
+            process.exitCode = await runPlanCommand(opts, processIO);
         });
 }

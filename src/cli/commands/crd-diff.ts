@@ -1,0 +1,85 @@
+/**
+ * `bluegreen crd-diff <old> <new>`: the semantic, classified CRD diff between two CRD sources.
+ * Exit 0 below the --fail-on threshold, 1 at or above it, 2 on bad input or an unreachable source.
+ */
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import { Command, Option } from "commander";
+import { CrdInputError, crdDiffToJson, diffCrdSets, formatCrdDiffHuman, parseCrdStreams, parseRuleOverrides, RuleOverrides, RuleOverridesError, Verdict, VERDICT_ORDER } from "../../crd";
+import { CrdSourceError, CrdSourceOptions, CrdSourceResult } from "../../crd/sources/types";
+import { CommandIO, processIO } from "../io";
+
+export const FAIL_ON = ["breaking", "compatible", "any"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface CrdDiffCommandOptions {
+    old: string;
+    new: string;
+    json: boolean;
+    failOn: FailOn;
+    rules?: string;
+    kubeconfig?: string;
+    timeout?: number;
+    cache: boolean;
+}
+
+export type SourceLoader = (spec: string, options: CrdSourceOptions) => Promise<CrdSourceResult>;
+
+const defaultLoader: SourceLoader = async (spec, options) => (await import("../../crd/sources")).loadCrdSource(spec, options);
+
+export function failsAt(verdict: Verdict, failOn: FailOn): boolean {
+    if (verdict === "identical") return false;
+    return failOn === "any" || VERDICT_ORDER[verdict] >= VERDICT_ORDER[failOn];
+}
+
+function readRules(file: string): RuleOverrides {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw new RuleOverridesError(`cannot read the rules file ${file}: ${(err as Error).message}`);
+    }
+    let document: unknown;
+    try {
+        document = yaml.load(text);
+    } catch (err) {
+        throw new RuleOverridesError(`${file} is not valid YAML or JSON: ${(err as Error).message.split("\n")[0]}`);
+    }
+    return parseRuleOverrides(document, file);
+}
+
+export async function runCrdDiff(options: CrdDiffCommandOptions, io: CommandIO, load: SourceLoader = defaultLoader): Promise<number> {
+    try {
+        const ruleOverrides = options.rules ? readRules(options.rules) : {};
+        const sourceOptions: CrdSourceOptions = { timeoutMs: options.timeout, cacheDir: options.cache ? undefined : null, kubeconfigPath: options.kubeconfig };
+        const [oldSource, newSource] = await Promise.all([load(options.old, sourceOptions), load(options.new, sourceOptions)]);
+        const oldSet = parseCrdStreams(oldSource.streams, { live: oldSource.live, label: `the old CRD set (${options.old})` });
+        const newSet = parseCrdStreams(newSource.streams, { live: newSource.live, label: `the new CRD set (${options.new})` });
+        const result = diffCrdSets(oldSet, newSet, { ruleOverrides });
+        io.stdout(options.json ? JSON.stringify(crdDiffToJson(result)) + "\n" : formatCrdDiffHuman(result, { old: options.old, new: options.new }));
+        return failsAt(result.verdict, options.failOn) ? 1 : 0;
+    } catch (err) {
+        if (err instanceof CrdInputError || err instanceof CrdSourceError || err instanceof RuleOverridesError) {
+            io.stderr(`bluegreen crd-diff: ${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+export function registerCrdDiffCommand(program: Command): void {
+    program
+        .command("crd-diff")
+        .description("semantic, classified diff of two sets of CustomResourceDefinitions (exit 0 below --fail-on, 1 at or above it, 2 on bad input)")
+        .argument("<old>", "old CRDs: a path, URL(s), chart:<repo-url>/<chart>@<version>, addon:<name>@<chart-version> or kube:<group>")
+        .argument("<new>", "new CRDs, same forms")
+        .option("--json", "print JSON", false)
+        .addOption(new Option("--fail-on <class>", "lowest verdict that exits 1").choices([...FAIL_ON]).default("breaking"))
+        .option("--rules <file>", "YAML/JSON file moving rules to other classes, e.g. { rules: { enum-value-added: breaking } }")
+        .option("--kubeconfig <path>", "kubeconfig for kube: sources (default: the usual loading rules)")
+        .option("--timeout <ms>", "download timeout per request, in milliseconds", (v) => Number(v))
+        .option("--no-cache", "do not use the download cache")
+        .action(async (oldSpec: string, newSpec: string, opts: Omit<CrdDiffCommandOptions, "old" | "new">) => {
+            process.exitCode = await runCrdDiff({ ...opts, old: oldSpec, new: newSpec }, processIO);
+        });
+}

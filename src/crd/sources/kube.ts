@@ -1,0 +1,54 @@
+/**
+ * CRDs as a live cluster has them, read through the Kubernetes API with a kubeconfig. The custom
+ * objects API returns them as the API server sends them (no client-side renaming of schema keys).
+ */
+import type * as K8s from "@kubernetes/client-node";
+import { CrdSourceError, CrdStream } from "./types";
+
+export interface LiveCrdRequest {
+    groups: string[];
+    /** Kubeconfig content (YAML or JSON), e.g. a stack output. */
+    kubeconfig?: string;
+    kubeconfigPath?: string;
+    /** Context to use instead of the kubeconfig's current one. */
+    context?: string;
+}
+
+export async function loadKubeConfig(request: Omit<LiveCrdRequest, "groups">): Promise<K8s.KubeConfig> {
+    const k8s = await import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
+    try {
+        if (request.kubeconfig !== undefined) kc.loadFromString(request.kubeconfig);
+        else if (request.kubeconfigPath !== undefined) kc.loadFromFile(request.kubeconfigPath);
+        else kc.loadFromDefault();
+    } catch (err) {
+        throw new CrdSourceError(`could not load the kubeconfig${request.kubeconfigPath ? ` ${request.kubeconfigPath}` : ""}: ${(err as Error).message}`);
+    }
+    if (request.context) kc.setCurrentContext(request.context);
+    if (!kc.getCurrentCluster()) throw new CrdSourceError("the kubeconfig has no current cluster: pass --kubeconfig or set a context");
+    return kc;
+}
+
+export async function readLiveCrds(request: LiveCrdRequest): Promise<CrdStream[]> {
+    const k8s = await import("@kubernetes/client-node");
+    const kc = await loadKubeConfig(request);
+    const server = kc.getCurrentCluster()!.server;
+    const api = kc.makeApiClient(k8s.CustomObjectsApi);
+    let list: { items?: Array<Record<string, unknown>> };
+    try {
+        list = (await api.listClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" })) as typeof list;
+    } catch (err) {
+        const e = err as { code?: number; message?: string };
+        throw new CrdSourceError(`could not read CustomResourceDefinitions from ${server}: ${e.code ? `HTTP ${e.code}` : ""} ${(e.message ?? String(err)).split("\n")[0]}`.trim());
+    }
+    const wanted = new Set(request.groups);
+    const streams: CrdStream[] = [];
+    for (const item of list.items ?? []) {
+        const spec = (item.spec ?? {}) as { group?: string };
+        if (!spec.group || !wanted.has(spec.group)) continue;
+        const name = String((item.metadata as { name?: string } | undefined)?.name);
+        // The list's items lack apiVersion/kind; restore them so the stream parses like a file.
+        streams.push({ origin: `kube:${server}/${name}`, text: JSON.stringify({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", ...item }) });
+    }
+    return streams;
+}
