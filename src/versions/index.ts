@@ -1,0 +1,3 @@
+export * from "./minor-version";
+export * from "./upgrade-rules";
+export * from "./eks-calendar";
