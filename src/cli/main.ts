@@ -3,6 +3,7 @@
  * Each command sets `process.exitCode`; nothing here calls `process.exit` so output is flushed.
  */
 import { Command } from "commander";
+import { registerCheckApisCommand } from "./commands/check-apis";
 import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerPlanCommand } from "./commands/plan";
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
         });
     registerPlanCommand(program);
     registerCrdDiffCommand(program);
+    registerCheckApisCommand(program);
     return program;
 }
 

@@ -1,0 +1,92 @@
+/**
+ * `bluegreen check-apis --target 1.NN [--json] [--extra-rules file] <paths…|->`: the manifests'
+ * API versions deprecated or removed by a Kubernetes version. Exit 0 when nothing is removed,
+ * 1 when something is, 2 on bad input.
+ */
+import * as fs from "fs";
+import { Command } from "commander";
+import {
+    ApiRule,
+    apiScanToJson,
+    BUILT_IN_API_RULES,
+    formatApiScanHuman,
+    indexApiRules,
+    isRemovedBy,
+    parseExtraRules,
+    scanManifestPaths,
+} from "../../apis";
+import { isMinorVersion } from "../../versions";
+
+export interface CheckApisOptions {
+    target: string;
+    json: boolean;
+    extraRules?: string;
+    paths: string[];
+}
+
+export interface CheckApisIO {
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+    readStdin: () => Promise<string>;
+}
+
+export async function runCheckApisCommand(options: CheckApisOptions, io: CheckApisIO): Promise<number> {
+    if (!isMinorVersion(options.target)) {
+        io.stderr(`--target "${options.target}" is not a Kubernetes minor version like "1.33"\n`);
+        return 2;
+    }
+    if (options.paths.length === 0) {
+        io.stderr("give the manifests to check: files, directories, or - to read stdin\n");
+        return 2;
+    }
+    let extraRules: ApiRule[] = [];
+    if (options.extraRules !== undefined) {
+        let text: string;
+        try {
+            text = fs.readFileSync(options.extraRules, "utf8");
+        } catch (err) {
+            io.stderr(`cannot read the extra rules file ${options.extraRules}: ${(err as Error).message}\n`);
+            return 2;
+        }
+        const parsed = parseExtraRules(text, options.extraRules);
+        if (!parsed.ok) {
+            io.stderr(`The extra rules have ${parsed.problems.length} problem${parsed.problems.length === 1 ? "" : "s"}; please fix them:\n${parsed.problems.map((p) => `  - ${p}\n`).join("")}`);
+            return 2;
+        }
+        extraRules = parsed.rules;
+    }
+    // Extra rules come last so that they override a built-in row for the same apiVersion and kind.
+    const rules = indexApiRules([...BUILT_IN_API_RULES, ...extraRules]);
+    const scan = await scanManifestPaths(options.paths, options.target, rules, io.readStdin);
+    for (const note of scan.skipped) io.stderr(`skipped ${note}\n`);
+    for (const error of scan.errors) io.stderr(`${error}\n`);
+    io.stdout(options.json ? JSON.stringify(apiScanToJson(options.target, scan.findings), null, 2) + "\n" : formatApiScanHuman(options.target, scan.findings, scan, rules));
+    if (scan.errors.length > 0) return 2;
+    return scan.findings.some((f) => isRemovedBy(f, options.target)) ? 1 : 0;
+}
+
+export function readProcessStdin(): Promise<string> {
+    return new Promise((resolve, reject) => {
+        let text = "";
+        process.stdin.setEncoding("utf8");
+        process.stdin.on("data", (chunk: string) => (text += chunk));
+        process.stdin.on("end", () => resolve(text));
+        process.stdin.on("error", reject);
+    });
+}
+
+export function registerCheckApisCommand(program: Command): void {
+    program
+        .command("check-apis")
+        .description("find API versions in manifests that a Kubernetes version deprecates or removes (exit 1 when something is removed)")
+        .requiredOption("--target <1.NN>", "the Kubernetes minor version the manifests must run on")
+        .option("--json", "print JSON", false)
+        .option("--extra-rules <file>", "more rules, for custom resources: a YAML/JSON list of { apiVersion, kind, deprecatedIn, removedIn, replacement }")
+        .argument("<paths...>", "manifest files, directories (searched for .yaml, .yml, .json), or - for stdin")
+        .action(async (paths: string[], opts: Omit<CheckApisOptions, "paths">) => {
+            process.exitCode = await runCheckApisCommand(
+                { ...opts, paths },
+                { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), readStdin: readProcessStdin },
+            );
+        });
+}
