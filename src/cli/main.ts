@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { registerCheckApisCommand } from "./commands/check-apis";
 import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerPlanCommand } from "./commands/plan";
+import { registerPreflightCommand } from "./commands/preflight";
 
 export function buildProgram(): Command {
     const program = new Command("bluegreen")
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     registerPlanCommand(program);
     registerCrdDiffCommand(program);
     registerCheckApisCommand(program);
+    registerPreflightCommand(program);
     return program;
 }
 

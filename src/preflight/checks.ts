@@ -1,0 +1,164 @@
+/**
+ * The preflight checks that run on a valid config, in report order. A check is a function of the
+ * context; add a check by adding it to `PREFLIGHT_CHECKS` (or pass a list to `runPreflight`).
+ */
+import * as path from "path";
+import { COLORS } from "../../stacks/config";
+import { ApiFinding, isRemovedBy } from "../apis";
+import { checkInPlaceUpgrade, checkNewColorVersion, checkNodeGroupVersion, compareMinorVersions, versionSupportStatus } from "../versions";
+import { colorRoles, colorStates, describeColor } from "./colors";
+import { CheckStatus, PreflightCheck, PreflightItem } from "./model";
+
+/** Each color's node groups against its control plane (version and kubelet skew). */
+export const nodeGroupVersionsCheck: PreflightCheck = ({ config }) =>
+    colorStates(config).map(({ color, version }) => {
+        const groups = config.clusters[color]!.nodeGroups.map((group) => ({
+            name: group.name,
+            version: group.version ?? version,
+            result: checkNodeGroupVersion(version, group.version ?? version),
+        }));
+        const refused = groups.filter((g) => !g.result.allowed);
+        const title = `Versions of ${color}`;
+        if (refused.length > 0) {
+            return item(`versions.${color}`, title, "fail", refused.map((g) => `node group ${g.name}: ${g.result.detail}`).join("; "));
+        }
+        const lagging = groups.filter((g) => g.version !== version);
+        const detail =
+            `control plane ${version}; node groups ${groups.map((g) => `${g.name} ${g.version}`).join(", ")}` +
+            (lagging.length ? ` (${lagging.map((g) => `${g.name}: ${g.result.detail}`).join("; ")})` : "");
+        return item(`versions.${color}`, title, "pass", detail);
+    });
+
+/** The EKS support status of each color's version on `today`. */
+export const supportStatusCheck: PreflightCheck = ({ config, today }) =>
+    colorStates(config).map(({ color, version }) => {
+        const support = versionSupportStatus(version, today);
+        return item(`support.${color}`, `EKS support of ${color}`, support.level, support.detail);
+    });
+
+/** Which color is the candidate, and whether it skips versions from the live one (allowed for a new color). */
+export const candidateCheck: PreflightCheck = ({ config }) => {
+    const roles = colorRoles(config);
+    const title = "Upgrade candidate";
+    if (roles.present.length === 1) {
+        const only = roles.present[0];
+        return [item("candidate", title, "pass", `only ${describeColor(only)} exists: no upgrade in progress (add the other color on a newer version to start one)`)];
+    }
+    if (!roles.candidate || !roles.live) {
+        const [a, b] = roles.present;
+        return [item("candidate", title, "pass", `${describeColor(a)} and ${describeColor(b)}: same version and weight, no candidate`)];
+    }
+    const rule = checkNewColorVersion(roles.live.version, roles.candidate.version);
+    const older = compareMinorVersions(roles.candidate.version, roles.live.version) < 0;
+    return [
+        item(
+            "candidate",
+            title,
+            older ? "warn" : "pass",
+            `${describeColor(roles.candidate)} beside live ${describeColor(roles.live)}: ${rule.detail}`,
+        ),
+    ];
+};
+
+/** Against the previously deployed versions (stack outputs), each color's control plane moves at most one minor in place. */
+export const inPlaceUpgradeCheck: PreflightCheck = ({ config, previous }) => {
+    if (!previous) {
+        return [item("in-place", "In-place upgrades", "warn", "not checked: the deployed versions are unknown (pass --previous with the stack outputs as JSON)")];
+    }
+    const items: PreflightItem[] = [];
+    for (const color of COLORS) {
+        const deployed = previous.clusters[color]?.version;
+        const configured = config.clusters[color]?.version;
+        const title = `In-place upgrade of ${color}`;
+        if (deployed === undefined && configured === undefined) continue;
+        if (deployed === undefined) {
+            items.push(item(`in-place.${color}`, title, "pass", `${color} is a new cluster: it may start on any version (${configured})`));
+        } else if (configured === undefined) {
+            items.push(item(`in-place.${color}`, title, "warn", `${color} (deployed on ${deployed}) is not in the config: pulumi up deletes it (turn its deletionProtection off first)`));
+        } else {
+            const rule = checkInPlaceUpgrade(deployed, configured);
+            items.push(item(`in-place.${color}`, title, rule.allowed ? "pass" : "fail", rule.detail));
+        }
+    }
+    return items;
+};
+
+const FINDINGS_SHOWN = 3;
+
+/** The GitOps manifests against the version every color must serve (the candidate's, normally the newest). */
+export const apiScanCheck: PreflightCheck = async ({ config, projectDir, manifestsPath }, deps) => {
+    const title = "Removed APIs in the GitOps manifests";
+    const roles = colorRoles(config);
+    const target = roles.newestVersion;
+    const root = manifestsPath ?? (config.gitops.manifestsPath !== undefined ? path.resolve(projectDir, config.gitops.manifestsPath) : undefined);
+    const against = roles.candidate && roles.candidate.version === target ? `${roles.candidate.color}'s ${target}` : target;
+    if (root === undefined) {
+        return [item("api-scan", title, "warn", "not scanned: no manifests (set gitops.manifestsPath in the stack config or pass --manifests)")];
+    }
+    const scan = await deps.scanManifests(root, target);
+    if (scan.errors.length > 0) {
+        const rootUnreadable = scan.errors.some((e) => e.startsWith(`cannot read ${root}:`));
+        const hint = rootUnreadable ? ": check out the GitOps repository there (gitops.manifestsPath is relative to the project directory) or pass --manifests" : "";
+        return [item("api-scan", title, "fail", `not scanned: ${scan.errors.join("; ")}${hint}`)];
+    }
+    if (scan.files === 0) return [item("api-scan", title, "warn", `no .yaml, .yml or .json files under ${root}`)];
+    const removed = scan.findings.filter((f) => isRemovedBy(f, target));
+    const deprecated = scan.findings.filter((f) => !isRemovedBy(f, target));
+    const rerun = `\`bluegreen check-apis --target ${target} ${root}\``;
+    if (removed.length > 0) {
+        return [item("api-scan", title, "fail", `${removed.length} removed in ${against}: ${listFindings(removed, root)}; see ${rerun}`)];
+    }
+    if (deprecated.length > 0) {
+        return [item("api-scan", title, "warn", `${deprecated.length} deprecated, still served by ${against}: ${listFindings(deprecated, root)}; see ${rerun}`)];
+    }
+    return [item("api-scan", title, "pass", `nothing deprecated or removed by ${against} in ${scan.documents} documents of ${scan.files} files under ${root}`)];
+};
+
+function listFindings(findings: ApiFinding[], root: string): string {
+    const shown = findings
+        .slice(0, FINDINGS_SHOWN)
+        .map((f) => `${f.kind} ${f.name} ${f.apiVersion}${f.replacement ? ` → ${f.replacement}` : ""} (${path.relative(root, f.file) || path.basename(f.file)}#${f.index})`);
+    return shown.join(", ") + (findings.length > FINDINGS_SHOWN ? `, and ${findings.length - FINDINGS_SHOWN} more` : "");
+}
+
+/** The current weights and the cutover steps the candidate would go through. */
+export const weightsPlanCheck: PreflightCheck = ({ config }) => {
+    const title = "Traffic weights";
+    const roles = colorRoles(config);
+    const routing = config.routing;
+    if (!routing) {
+        if (roles.present.length === 1) return [item("weights", title, "pass", `no routing config: ${roles.present[0].color} is the only color`)];
+        return [item("weights", title, "warn", "no routing config while both colors exist: bluegreen cannot shift traffic between them (add bluegreen:routing)")];
+    }
+    const current = roles.present.map((s) => `${s.color} ${s.weight}%`).join(" / ");
+    if (roles.present.length === 1) return [item("weights", title, "pass", `${current}: no second color to shift to`)];
+    const steps = config.cutover.steps;
+    const problems: string[] = [];
+    if (steps.some((s, i) => i > 0 && s <= steps[i - 1])) problems.push(`cutover.steps [${steps.join(", ")}] should increase step by step`);
+    if (steps[steps.length - 1] !== 100) problems.push(`cutover.steps end at ${steps[steps.length - 1]}%: add 100 as the last step so the cutover completes`);
+    const status: CheckStatus = problems.length ? "warn" : "pass";
+    const candidate = roles.candidate;
+    let plan: string;
+    if (!candidate) {
+        plan = `${current}: no candidate to shift to; cutover steps ${steps.join("% → ")}%`;
+    } else {
+        const remaining = steps.filter((s) => s > candidate.weight!);
+        plan = remaining.length
+            ? `${current}; cutover to ${candidate.color}: ${[candidate.weight, ...remaining].join("% → ")}% (bake ${config.cutover.bake} per step)`
+            : `${current}; ${candidate.color} is past every cutover step`;
+    }
+    return [item("weights", title, status, [plan, ...problems].join("; "))];
+};
+
+export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
+    nodeGroupVersionsCheck,
+    supportStatusCheck,
+    candidateCheck,
+    inPlaceUpgradeCheck,
+    apiScanCheck,
+    weightsPlanCheck,
+];
+
+function item(id: string, title: string, status: CheckStatus, detail: string): PreflightItem {
+    return { id, title, status, detail };
+}

@@ -1,0 +1,160 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { PreflightCommandOptions, runPreflightCommand } from "../../src/cli/commands/preflight";
+import { parsePreviousDeployment } from "../../src/preflight";
+import { clusterSpec, rawConfig } from "../helpers/raw-config";
+
+/** A project directory with stacks/Pulumi.<stack>.yaml holding the given `bluegreen:` values. */
+function project(stacks: Record<string, Record<string, unknown>>, files: Record<string, string> = {}): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-preflight-"));
+    fs.mkdirSync(path.join(dir, "stacks"));
+    for (const [stack, values] of Object.entries(stacks)) {
+        const config = Object.fromEntries([["aws:region", "eu-west-1"], ...Object.entries(values).map(([k, v]) => [`bluegreen:${k}`, v])]);
+        fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), yaml.dump({ config }));
+    }
+    for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+}
+
+async function run(options: Partial<PreflightCommandOptions> & { cwd: string }) {
+    let stdout = "";
+    let stderr = "";
+    const code = await runPreflightCommand(
+        { stack: "dev", json: false, today: "2025-11-25", ...options },
+        { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    );
+    return { code, stdout, stderr };
+}
+
+const routing = { weights: { blue: 100, green: 0 }, verification: { enabled: false } };
+const cronJobV1beta1 = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: nightly, namespace: ops}\n";
+
+describe("bluegreen preflight", () => {
+    test("a ready stack: a checklist with a summary line, exit 0", async () => {
+        const cwd = project(
+            { dev: rawConfig({ routing, gitops: { manifestsPath: "gitops" } }) },
+            { "gitops/apps/web.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n" },
+        );
+        const { code, stdout, stderr } = await run({ cwd, previous: undefined });
+        expect(stderr).toBe("");
+        expect(code).toBe(0);
+        expect(stdout).toBe(
+            [
+                'Preflight of stack "dev" on 2025-11-25',
+                "✓ Stack config: valid: blue 1.32, green 1.33",
+                "✓ Versions of blue: control plane 1.32; node groups system 1.32",
+                "✓ Versions of green: control plane 1.33; node groups system 1.33",
+                "✓ EKS support of blue: 1.32: standard support until 2026-03-23",
+                "✓ EKS support of green: 1.33: standard support until 2026-07-29",
+                "✓ Upgrade candidate: green (1.33, 0%) beside live blue (1.32, 100%): 1.32 → 1.33: one minor version",
+                "! In-place upgrades: not checked: the deployed versions are unknown (pass --previous with the stack outputs as JSON)",
+                `✓ Removed APIs in the GitOps manifests: nothing deprecated or removed by green's 1.33 in 1 documents of 1 files under ${path.join(cwd, "gitops")}`,
+                "✓ Traffic weights: blue 100% / green 0%; cutover to green: 0% → 10% → 50% → 100% (bake 10m per step)",
+                "",
+                "8 passed, 1 warning, 0 failed: ready, with warnings to read",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    test("--json: the documented shape; a removed API in --manifests and a skipped in-place upgrade fail, exit 1", async () => {
+        const cwd = project({ dev: rawConfig({ routing, clusters: { blue: clusterSpec("1.31"), green: clusterSpec("1.33") } }) }, { "other/cron.yaml": cronJobV1beta1 });
+        fs.writeFileSync(path.join(cwd, "outputs.json"), JSON.stringify({ clusters: { blue: { name: "dev-blue", version: "1.29" } } }));
+        const { code, stdout } = await run({ cwd, json: true, manifests: path.join(cwd, "other"), previous: path.join(cwd, "outputs.json") });
+        expect(code).toBe(1);
+        const report = JSON.parse(stdout);
+        expect(Object.keys(report)).toEqual(["stack", "items", "summary"]);
+        expect(report.stack).toBe("dev");
+        for (const item of report.items) expect(Object.keys(item)).toEqual(["id", "title", "status", "detail"]);
+        expect(report.items.map((i: { id: string; status: string }) => `${i.id}:${i.status}`)).toEqual([
+            "config:pass",
+            "versions.blue:pass",
+            "versions.green:pass",
+            "support.blue:warn",
+            "support.green:pass",
+            "candidate:pass",
+            "in-place.blue:fail",
+            "in-place.green:pass",
+            "api-scan:fail",
+            "weights:pass",
+        ]);
+        expect(report.summary).toEqual({ pass: 7, warn: 1, fail: 2 });
+        const scan = report.items.find((i: { id: string }) => i.id === "api-scan");
+        expect(scan.detail).toBe(`1 removed in green's 1.33: CronJob ops/nightly batch/v1beta1 → batch/v1 (cron.yaml#0); see \`bluegreen check-apis --target 1.33 ${path.join(cwd, "other")}\``);
+    });
+
+    test("secure: values count as present and are not decrypted", async () => {
+        const cwd = project({ dev: { ...rawConfig(), argocdAdminPassword: { secure: "v1:abcdefgh:ENCRYPTED" } } });
+        const { code, stdout } = await run({ cwd, json: true });
+        expect(code).toBe(0);
+        const config = JSON.parse(stdout).items[0];
+        expect(config).toMatchObject({ id: "config", status: "pass", detail: "valid: blue 1.32, green 1.33; secrets present, not decrypted: argocdAdminPassword" });
+        expect(stdout).not.toContain("ENCRYPTED");
+    });
+
+    test("a config with errors: one failed item with every problem, exit 1", async () => {
+        const cwd = project({ dev: rawConfig({ clusters: { blue: clusterSpec("1.32", { verison: "1.33" }) }, cutover: { steps: [] } }) });
+        const { code, stdout } = await run({ cwd });
+        expect(code).toBe(1);
+        expect(stdout).toContain(`✗ Stack config: 2 problems in ${path.join(cwd, "stacks", "Pulumi.dev.yaml")}: `);
+        expect(stdout).toContain("clusters.blue.verison is not a known setting");
+        expect(stdout).toContain("cutover.steps needs at least 1 item");
+        expect(stdout).toContain("0 passed, 0 warnings, 1 failed: not ready: fix the failures first");
+    });
+
+    test("EKS support is judged on --today", async () => {
+        const cwd = project({ dev: rawConfig({ clusters: { blue: clusterSpec("1.29") } }) });
+        expect((await run({ cwd, today: "2025-11-25" })).stdout).toContain("! EKS support of blue: 1.29: in extended support");
+        const late = await run({ cwd, today: "2026-04-01" });
+        expect(late.code).toBe(1);
+        expect(late.stdout).toContain("✗ EKS support of blue: 1.29: EKS support ended 2026-03-23");
+    });
+
+    describe("bad input: exit 2", () => {
+        test("no such stack file", async () => {
+            const cwd = project({ dev: rawConfig() });
+            const { code, stderr, stdout } = await run({ cwd, stack: "qa" });
+            expect(code).toBe(2);
+            expect(stdout).toBe("");
+            expect(stderr).toBe(`no stack config file ${path.join(cwd, "stacks", "Pulumi.qa.yaml")} (stacks here: dev)\n`);
+        });
+
+        test("a bad --today", async () => {
+            const { code, stderr } = await run({ cwd: project({ dev: rawConfig() }), today: "25/11/2025" });
+            expect(code).toBe(2);
+            expect(stderr).toBe('--today "25/11/2025" is not a date like 2025-11-25 (YYYY-MM-DD)\n');
+        });
+
+        test("an unreadable or invalid --previous", async () => {
+            const cwd = project({ dev: rawConfig() });
+            expect((await run({ cwd, previous: path.join(cwd, "none.json") })).code).toBe(2);
+            fs.writeFileSync(path.join(cwd, "bad.json"), JSON.stringify({ clusters: { blue: { version: "1.3x" } } }));
+            const bad = await run({ cwd, previous: path.join(cwd, "bad.json") });
+            expect(bad.code).toBe(2);
+            expect(bad.stderr).toBe(`${path.join(cwd, "bad.json")}: clusters.blue.version is not a Kubernetes minor version like "1.32"\n`);
+        });
+    });
+});
+
+describe("previously deployed versions (stack outputs)", () => {
+    test("keeps the colors' versions and ignores the other outputs", () => {
+        const text = JSON.stringify({ clusters: { blue: { name: "prod-blue", version: "1.32", endpoint: "https://x" }, green: { version: "1.33" } }, albDnsName: "x" });
+        expect(parsePreviousDeployment(text, "o.json")).toEqual({ ok: true, previous: { clusters: { blue: { version: "1.32" }, green: { version: "1.33" } } } });
+        expect(parsePreviousDeployment('{"clusters": {}}', "o.json")).toEqual({ ok: true, previous: { clusters: {} } });
+    });
+
+    test("says what is wrong", () => {
+        expect(parsePreviousDeployment("{", "o.json")).toMatchObject({ ok: false, problems: [expect.stringMatching(/^o\.json is not JSON: /)] });
+        expect(parsePreviousDeployment("{}", "o.json")).toEqual({ ok: false, problems: ['o.json: clusters is required: { "clusters": { "blue": { "version": "1.32" } } }'] });
+        expect(parsePreviousDeployment("[]", "o.json")).toEqual({ ok: false, problems: ['o.json: the document must be an object like { "clusters": { "blue": { "version": "1.32" } } }'] });
+        expect(parsePreviousDeployment('{"clusters": {"green": {}}}', "o.json")).toEqual({
+            ok: false,
+            problems: ['o.json: clusters.green.version is required: the deployed Kubernetes version like "1.32"'],
+        });
+    });
+});
