@@ -84,6 +84,7 @@ export const inPlaceUpgradeCheck: PreflightCheck = ({ config, previous }) => {
 };
 
 const FINDINGS_SHOWN = 3;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The GitOps manifests against the version every color must serve (the candidate's, normally the newest). */
 export const apiScanCheck: PreflightCheck = async ({ config, projectDir, manifestsPath }, deps) => {
@@ -111,7 +112,7 @@ export const apiScanCheck: PreflightCheck = async ({ config, projectDir, manifes
     if (deprecated.length > 0) {
         return [item("api-scan", title, "warn", `${deprecated.length} deprecated, still served by ${against}: ${listFindings(deprecated, root)}; see ${rerun}`)];
     }
-    return [item("api-scan", title, "pass", `nothing deprecated or removed by ${against} in ${scan.documents} documents of ${scan.files} files under ${root}`)];
+    return [item("api-scan", title, "pass", `nothing deprecated or removed by ${against} in ${plural(scan.documents, "document")} of ${plural(scan.files, "file")} under ${root}`)];
 };
 
 function listFindings(findings: ApiFinding[], root: string): string {

@@ -1,16 +1,28 @@
 /** The previously deployed versions, from a stack's outputs as JSON (`pulumi stack output --json`). */
 import { z } from "zod";
-import { COLORS } from "../../stacks/config";
+import { Color, COLORS } from "../../stacks/config";
 import { isMinorVersion } from "../versions";
 import { PreviousDeployment } from "./model";
 
-const deployedCluster = z.looseObject({
-    version: z.string({ message: 'is required: the deployed Kubernetes version like "1.32"' }).refine(isMinorVersion, { message: 'is not a Kubernetes minor version like "1.32"' }),
-});
+const EXAMPLE = '{ "clusters": { "blue": { "version": "1.32" } } }';
+const requiredOr = (shape: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${shape}` : `must be ${shape}`);
 
-const previousSchema = z.looseObject({
-    clusters: z.looseObject(Object.fromEntries(COLORS.map((c) => [c, deployedCluster.optional()])) as Record<(typeof COLORS)[number], z.ZodOptional<typeof deployedCluster>>),
-});
+const deployedCluster = z.looseObject(
+    {
+        version: z
+            .string({ error: requiredOr('the deployed Kubernetes version as a string like "1.32"') })
+            .refine(isMinorVersion, { message: 'is not a Kubernetes minor version like "1.32"' }),
+    },
+    { error: requiredOr('an object like { "version": "1.32" }') },
+);
+
+const colorClusters = Object.fromEntries(COLORS.map((color) => [color, deployedCluster.optional()])) as Record<Color, z.ZodOptional<typeof deployedCluster>>;
+
+// Stack outputs hold more than the versions (names, endpoints, kubeconfigs): other keys are ignored.
+const previousSchema = z.looseObject(
+    { clusters: z.looseObject(colorClusters, { error: requiredOr('an object like { "blue": { "version": "1.32" } }') }) },
+    { error: () => `must be an object like ${EXAMPLE}` },
+);
 
 export type PreviousParse = { ok: true; previous: PreviousDeployment } | { ok: false; problems: string[] };
 
@@ -25,11 +37,7 @@ export function parsePreviousDeployment(text: string, file: string): PreviousPar
     if (!result.success) {
         return {
             ok: false,
-            problems: result.error.issues.map((issue) => {
-                const where = issue.path.length ? issue.path.map(String).join(".") : "the document";
-                const message = issue.path.length ? issue.message : 'must be an object like { "clusters": { "blue": { "version": "1.32" } } }';
-                return `${file}: ${where} ${issue.code === "invalid_type" && issue.path[issue.path.length - 1] === "clusters" ? 'is required: { "clusters": { "blue": { "version": "1.32" } } }' : message}`;
-            }),
+            problems: result.error.issues.map((issue) => `${file}: ${issue.path.length ? issue.path.map(String).join(".") : "the document"} ${issue.message}`),
         };
     }
     const clusters: PreviousDeployment["clusters"] = {};

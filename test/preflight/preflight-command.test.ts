@@ -53,7 +53,7 @@ describe("bluegreen preflight", () => {
                 "✓ EKS support of green: 1.33: standard support until 2026-07-29",
                 "✓ Upgrade candidate: green (1.33, 0%) beside live blue (1.32, 100%): 1.32 → 1.33: one minor version",
                 "! In-place upgrades: not checked: the deployed versions are unknown (pass --previous with the stack outputs as JSON)",
-                `✓ Removed APIs in the GitOps manifests: nothing deprecated or removed by green's 1.33 in 1 documents of 1 files under ${path.join(cwd, "gitops")}`,
+                `✓ Removed APIs in the GitOps manifests: nothing deprecated or removed by green's 1.33 in 1 document of 1 file under ${path.join(cwd, "gitops")}`,
                 "✓ Traffic weights: blue 100% / green 0%; cutover to green: 0% → 10% → 50% → 100% (bake 10m per step)",
                 "",
                 "8 passed, 1 warning, 0 failed: ready, with warnings to read",
@@ -150,11 +150,13 @@ describe("previously deployed versions (stack outputs)", () => {
 
     test("says what is wrong", () => {
         expect(parsePreviousDeployment("{", "o.json")).toMatchObject({ ok: false, problems: [expect.stringMatching(/^o\.json is not JSON: /)] });
-        expect(parsePreviousDeployment("{}", "o.json")).toEqual({ ok: false, problems: ['o.json: clusters is required: { "clusters": { "blue": { "version": "1.32" } } }'] });
+        expect(parsePreviousDeployment("{}", "o.json")).toEqual({ ok: false, problems: ['o.json: clusters is required: an object like { "blue": { "version": "1.32" } }'] });
         expect(parsePreviousDeployment("[]", "o.json")).toEqual({ ok: false, problems: ['o.json: the document must be an object like { "clusters": { "blue": { "version": "1.32" } } }'] });
+        expect(parsePreviousDeployment('{"clusters": "blue"}', "o.json")).toEqual({ ok: false, problems: ['o.json: clusters must be an object like { "blue": { "version": "1.32" } }'] });
+        expect(parsePreviousDeployment('{"clusters": {"blue": {"version": 1.32}}}', "o.json")).toEqual({ ok: false, problems: ['o.json: clusters.blue.version must be the deployed Kubernetes version as a string like "1.32"'] });
         expect(parsePreviousDeployment('{"clusters": {"green": {}}}', "o.json")).toEqual({
             ok: false,
-            problems: ['o.json: clusters.green.version is required: the deployed Kubernetes version like "1.32"'],
+            problems: ['o.json: clusters.green.version is required: the deployed Kubernetes version as a string like "1.32"'],
         });
     });
 });

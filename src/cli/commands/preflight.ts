@@ -84,7 +84,7 @@ export function registerPreflightCommand(program: Command): void {
         .command("preflight")
         .description("check a stack before a cutover or an upgrade: config, version rules, EKS support, removed APIs, weights plan (exit 1 on any failure)")
         .requiredOption("--stack <name>", "stack whose stacks/Pulumi.<name>.yaml to read")
-        .option("--manifests <path>", "GitOps manifests to scan for removed APIs (default: gitops.manifestsPath from the config)")
+        .option("--manifests <path>", "GitOps manifests to scan for removed APIs, relative to the current directory (default: gitops.manifestsPath from the config, relative to --cwd)")
         .option("--previous <json-file>", 'the stack\'s outputs as deployed, e.g. `pulumi stack output --json` ({ "clusters": { "blue": { "version": "1.32" } } })')
         .option("--today <YYYY-MM-DD>", "judge EKS support on this day instead of today")
         .option("--json", "print JSON", false)
