@@ -7,7 +7,7 @@ import { crdObject, mutatedSchema } from "./builders";
 
 const sources: Record<string, Array<Record<string, unknown>>> = {
     base: [crdObject()],
-    enumAdded: [crdObject({ versions: [{ schema: mutatedSchema((s) => s.properties.color.enum!.push("green")) }] })],
+    enumAdded: [crdObject({ versions: [{ schema: mutatedSchema((s) => s.properties.color.enum.push("green")) }] })],
     removed: [crdObject({ versions: [{ schema: mutatedSchema((s) => delete s.properties.color) }] }), crdObject({ name: "gadgets.example.com" })],
     docs: [crdObject({ versions: [{ schema: mutatedSchema((s) => (s.properties.size.description = "size")) }] })],
 };
