@@ -190,7 +190,7 @@ describe("live cluster source (kube:)", () => {
     let server: TestServer;
     let kubeconfigPath: string;
     beforeAll(async () => {
-        const live = (name: string, group: string) => ({ ...crdObject({ name, spec: { group } }), status: { storedVersions: ["v1"] } });
+        const live = (name: string, group: string): Record<string, unknown> => ({ ...crdObject({ name, spec: { group } }), status: { storedVersions: ["v1"] } });
         const list = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinitionList", items: [live("applications.argoproj.io", "argoproj.io"), live("certificates.cert-manager.io", "cert-manager.io")].map(({ apiVersion: _a, kind: _k, ...rest }) => rest) };
         server = await startServer({ "/apis/apiextensions.k8s.io/v1/customresourcedefinitions": { body: JSON.stringify(list), contentType: "application/json" } });
         kubeconfigPath = path.join(tmp("bluegreen-kube-"), "config");
