@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { registerCheckApisCommand } from "./commands/check-apis";
 import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerPlanCommand } from "./commands/plan";
+import { registerOperatorCommands } from "./commands/cutover";
 import { registerPreflightCommand } from "./commands/preflight";
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
         });
     registerPlanCommand(program);
     registerCrdDiffCommand(program);
+    registerOperatorCommands(program);
     registerCheckApisCommand(program);
     registerPreflightCommand(program);
     return program;

@@ -1,0 +1,48 @@
+/** Pure decisions of a cutover: which steps remain, where to fall back, what a duration string means. */
+import { Color, COLORS } from "../../stacks/config";
+import { Weights, weightsFor } from "./model";
+
+export class CutoverInputError extends Error {}
+
+/** Steps still to take towards `target`: those above its current weight, ending at 100. */
+export function remainingSteps(current: Weights, target: Color, steps: number[]): number[] {
+    const sorted = [...new Set(steps)].sort((a, b) => a - b);
+    if (sorted.some((s) => !Number.isInteger(s) || s < 1 || s > 100)) {
+        throw new CutoverInputError(`steps must be whole percentages from 1 to 100, got ${steps.join(",")}`);
+    }
+    if (sorted[sorted.length - 1] !== 100) sorted.push(100);
+    return sorted.filter((s) => s > current[target]);
+}
+
+export type FailurePolicy = "previous-step" | "previous-color";
+
+/** Weights to go back to when a gate fails at `failedStep`. */
+export function fallbackWeights(target: Color, lastGoodPercent: number, policy: FailurePolicy): Weights {
+    return weightsFor(target, policy === "previous-color" ? 0 : lastGoodPercent);
+}
+
+/** The color to give all traffic back to on `rollback`. */
+export function rollbackColor(current: Weights, previousColor: Color | undefined): Color {
+    if (previousColor) return previousColor;
+    const carrying = COLORS.filter((c) => current[c] > 0);
+    if (carrying.length === 1) {
+        throw new CutoverInputError(`${carrying[0]} already carries 100% and no cutover is recorded (cutover.previousColor): nothing to roll back`);
+    }
+    throw new CutoverInputError("no cutover is recorded in the stack config (bluegreen:cutover.previousColor): run `bluegreen cutover` first, or set the weights by hand");
+}
+
+/** Parses "10m", "30s", "1h30m", "90s" into milliseconds. */
+export function parseDuration(text: string): number {
+    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
+    if (!match || text.trim() === "") throw new CutoverInputError(`"${text}" is not a duration like "10m", "30s" or "1h30m"`);
+    const [, h, m, s] = match;
+    return ((Number(h ?? 0) * 60 + Number(m ?? 0)) * 60 + Number(s ?? 0)) * 1000;
+}
+
+export function formatDuration(ms: number): string {
+    const total = Math.round(ms / 1000);
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    return [h ? `${h}h` : "", m ? `${m}m` : "", s || (!h && !m) ? `${s}s` : ""].join("");
+}
