@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import { Color, EnvironmentConfig, presentColors, trafficCarryingColors } from "../stacks/config";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
+import { createRouting, RoutedCluster, TrafficRouting } from "./routing";
 import { environmentTags } from "./tags";
 
 export interface EnvironmentInputs {
@@ -22,6 +23,7 @@ export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {}
 export class BlueGreenEnvironment extends pulumi.ComponentResource {
     readonly network: Network;
     readonly clusters: Partial<Record<Color, ColorCluster>> = {};
+    readonly routing?: TrafficRouting;
 
     constructor(name: string, args: BlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:index:Environment", name, {}, opts);
@@ -52,6 +54,22 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 carriesTraffic: protectedColors.has(color),
             }, { parent: this, providers: { aws: colorProvider } });
         }
+
+        if (config.routing) {
+            const routedClusters: Partial<Record<Color, RoutedCluster>> = {};
+            for (const [color, cluster] of Object.entries(this.clusters) as [Color, ColorCluster][]) {
+                routedClusters[color] = { provider: cluster.provider, clusterSecurityGroupId: cluster.clusterSecurityGroupId };
+            }
+            // The load balancer belongs to the environment, not to a color: it outlives either cluster.
+            this.routing = createRouting(`${environment}-routing`, {
+                environment,
+                config,
+                vpcId: this.network.vpcId,
+                publicSubnetIds: this.network.publicSubnetIds,
+                clusters: routedClusters,
+                bindingDependsOn: {},
+            }, { parent: this, providers: { aws: sharedProvider } });
+        }
         this.registerOutputs({});
     }
 
@@ -71,6 +89,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
         return {
             vpcId: this.network.vpcId,
             clusters,
+            ...(this.routing ? { routing: this.routing.output } : {}),
         };
     }
 }

@@ -5,6 +5,8 @@
  * values through `parseEnvironmentConfig`, which reports every problem at once with its config path.
  */
 import { z } from "zod";
+import { ALB_QUOTAS, wildcardCount } from "../src/routing/quotas";
+import { planRules, ruleCount, RulePlanError } from "../src/routing/rules";
 
 export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
@@ -280,13 +282,34 @@ const healthCheck = z.strictObject({
     matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: "MATCHER" }).default("200-399"),
 });
 
+/** Host and path values of ALB listener rules are at most 128 characters. */
+const ROUTE_VALUE_MAX = 128;
+
 const routedApp = z.strictObject({
     name: dnsLabel,
-    hostnames: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "HOSTNAME" })).min(1),
-    paths: z.array(z.string().startsWith("/")).default([]),
+    hostnames: z.array(z.string().max(ROUTE_VALUE_MAX).regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "HOSTNAME" })).min(1),
+    /** ALB path patterns (`*` and `?` wildcards, case-sensitive); none means every path. */
+    paths: z
+        .array(
+            z
+                .string()
+                .startsWith("/")
+                .max(ROUTE_VALUE_MAX)
+                .refine((p) => wildcardCount(p) <= 2, {
+                    message: "has more than 2 wildcards (* or ?): the ALB allows 5 per rule and a rule may also hold 3 wildcard hostnames",
+                }),
+        )
+        .default([]),
     namespace: dnsLabel,
-    service: z.strictObject({ name: dnsLabel, port: z.int().min(1).max(65535) }),
+    service: z.strictObject({
+        name: dnsLabel,
+        port: z.int().min(1).max(65535),
+        /** The pods' port (number or name) behind the Service port; the ALB is allowed to reach it. Defaults to `port`. */
+        targetPort: z.union([z.int().min(1).max(65535), z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, { message: "PORT_NAME" })]).optional(),
+    }),
     healthCheck: healthCheck.default(() => healthCheck.parse({})),
+    /** Seconds a target leaving the target group keeps serving in-flight requests (ALB default 300). */
+    deregistrationDelaySeconds: z.int().min(0).max(3600).default(30),
 });
 
 const weight = z.int().min(0).max(100);
@@ -313,16 +336,31 @@ const routing = z.strictObject({
         .default({ enabled: true, port: 8443, allowedCidrs: [], headerRule: false }),
     dns: z
         .strictObject({
-            ttl: z.int().min(0).max(86400).default(60),
-            /** dns mode: each color's own load balancer. */
+            /** `alias` records (the default) follow the load balancer's own TTL (60 s); `cname` records use `ttl`. */
+            recordType: z.enum(["alias", "cname"]).default("alias"),
+            /** Seconds resolvers may cache a `cname` record; alias records have no TTL of their own. */
+            ttl: z.int().min(0).max(86400).optional(),
+            /** dns mode: each color's own load balancer (zoneId: the load balancer's canonical hosted zone, for alias records). */
             loadBalancers: z
                 .strictObject({
-                    blue: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1) }).optional(),
-                    green: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1) }).optional(),
+                    blue: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1).optional() }).optional(),
+                    green: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1).optional() }).optional(),
                 })
                 .default({}),
         })
-        .default({ ttl: 60, loadBalancers: {} }),
+        .default({ recordType: "alias", loadBalancers: {} }),
+    /** alb mode: the shared load balancer. */
+    loadBalancer: z
+        .strictObject({
+            /** AWS deletion protection; turn it off (one `pulumi up`) before destroying the environment. */
+            deletionProtection: z.boolean().default(true),
+            idleTimeoutSeconds: z.int().min(1).max(4000).default(60),
+        })
+        .default({ deletionProtection: true, idleTimeoutSeconds: 60 }),
+    /** Account quotas above the ALB defaults, once raised in Service Quotas. */
+    quotas: z
+        .strictObject({ rulesPerLoadBalancer: z.int().min(1).default(ALB_QUOTAS.rulesPerLoadBalancer) })
+        .default({ rulesPerLoadBalancer: ALB_QUOTAS.rulesPerLoadBalancer }),
 });
 
 const duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: "DURATION" }).refine((v) => v.length > 0, { message: "DURATION" });
@@ -437,6 +475,96 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
         if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
             ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in dns mode: the weighted records live in this Route 53 hosted zone" });
         }
+        validateDnsMode(routingConfig, ctx);
+    } else {
+        if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
+            ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in alb mode: each hostname gets an alias record to the load balancer in this Route 53 hosted zone" });
+        }
+        validateAlbQuotas(routingConfig, clusters, ctx);
+    }
+    routingConfig.apps.forEach((app, index) => {
+        const check = app.healthCheck;
+        if (check.timeoutSeconds >= check.intervalSeconds) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["routing", "apps", index, "healthCheck", "timeoutSeconds"],
+                message: `(${check.timeoutSeconds}) must be less than intervalSeconds (${check.intervalSeconds}), as the ALB requires`,
+            });
+        }
+    });
+    if (verification.color !== undefined && clusters[verification.color] === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["routing", "verification", "color"],
+            message: `is ${verification.color} but clusters.${verification.color} does not exist: name a configured color, or remove it to verify the color with the lower weight`,
+        });
+    }
+}
+
+function validateDnsMode(routingConfig: RoutingInput, ctx: z.RefinementCtx): void {
+    const dns = routingConfig.dns;
+    if (dns.recordType === "alias") {
+        if (dns.ttl !== undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["routing", "dns", "ttl"],
+                message: "is set but alias records have no TTL of their own (resolvers cache them for the load balancer's 60 s): remove ttl, or set dns.recordType to cname",
+            });
+        }
+        for (const color of COLORS) {
+            const lb = dns.loadBalancers[color];
+            if (lb !== undefined && lb.zoneId === undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["routing", "dns", "loadBalancers", color, "zoneId"],
+                    message: "is required for alias records: the load balancer's canonical hosted zone id (CanonicalHostedZoneId in `aws elbv2 describe-load-balancers`)",
+                });
+            }
+        }
+    }
+    routingConfig.apps.forEach((app, index) => {
+        if (app.paths.length > 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["routing", "apps", index, "paths"],
+                message: "is set in dns mode, which routes whole hostnames: route paths in each cluster's own ingress and remove them here, or use alb mode",
+            });
+        }
+    });
+}
+
+/** ALB quotas that config alone decides; the message says which quota and what to do. */
+function validateAlbQuotas(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
+    const colors = COLORS.filter((c) => clusters[c] !== undefined);
+    const targetGroups = routingConfig.apps.length * colors.length;
+    if (targetGroups > ALB_QUOTAS.targetGroupsPerLoadBalancer) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["routing", "apps"],
+            message: `need ${targetGroups} target groups (${routingConfig.apps.length} apps × ${colors.length} colors) but an ALB takes at most ${ALB_QUOTAS.targetGroupsPerLoadBalancer} (not adjustable): split the apps over several environments, or use dns mode`,
+        });
+    }
+    try {
+        const rules = planRules(routingConfig.apps, {
+            colors,
+            headerRule: routingConfig.verification.enabled && routingConfig.verification.headerRule,
+            verification: routingConfig.verification.enabled,
+        });
+        const count = ruleCount(rules);
+        const limit = routingConfig.quotas.rulesPerLoadBalancer;
+        if (count > limit) {
+            const parts = [`${rules.weighted.length} for traffic`];
+            if (rules.verification.length) parts.push(`${rules.verification.length} on the verification listener`);
+            if (rules.header.length) parts.push(`${rules.header.length} tester-header rules`);
+            ctx.addIssue({
+                code: "custom",
+                path: ["routing", "apps"],
+                message: `need ${count} listener rules (${parts.join(", ")}) but the load balancer takes ${limit} (routing.quotas.rulesPerLoadBalancer; the AWS default is ${ALB_QUOTAS.rulesPerLoadBalancer}): ${rules.header.length ? "turn off verification.headerRule, " : ""}give apps fewer hostnames/paths (each rule holds 3 hostnames and 1 path), or raise "Rules per Application Load Balancer" in Service Quotas and set routing.quotas.rulesPerLoadBalancer`,
+            });
+        }
+    } catch (err) {
+        if (!(err instanceof RulePlanError)) throw err;
+        ctx.addIssue({ code: "custom", path: ["routing", "apps"], message: err.message });
     }
 }
 
@@ -509,6 +637,7 @@ const FORMAT_HINTS: Record<string, string> = {
     CERT_ARN: 'is not an ACM certificate ARN like "arn:aws:acm:eu-west-1:123456789012:certificate/…"',
     HOSTNAME: 'is not a DNS hostname like "app.example.com"',
     MATCHER: 'is not an HTTP code matcher like "200" or "200-399"',
+    PORT_NAME: 'is not a port number or a Kubernetes port name like "http"',
     DURATION: 'is not a duration like "10m", "30s" or "1h30m"',
     REGION: 'is not an AWS region like "eu-west-1"',
 };

@@ -1,0 +1,39 @@
+/** Traffic routing between the colors: the shared ALB (alb mode) or weighted Route 53 records (dns mode). */
+import * as pulumi from "@pulumi/pulumi";
+import { Color, EnvironmentConfig } from "../../stacks/config";
+import { dnsRecordWeights, verificationColor } from "../../src/routing/weights";
+import { AlbRouting, RoutedCluster } from "./alb-routing";
+import { DnsRouting } from "./dns-routing";
+import { TrafficRouting } from "./outputs";
+
+export { AlbRouting, DnsRouting };
+export type { RoutedCluster, TrafficRouting };
+export type { RoutedAppOutput, RoutingOutput } from "./outputs";
+
+export interface RoutingArgs {
+    environment: string;
+    /** A config with `routing` set. */
+    config: EnvironmentConfig;
+    vpcId: pulumi.Input<string>;
+    publicSubnetIds: pulumi.Input<string[]>;
+    clusters: Partial<Record<Color, RoutedCluster>>;
+    /** Per color, what a TargetGroupBinding needs first (alb mode): the add-ons' load balancer controller. */
+    bindingDependsOn: Partial<Record<Color, pulumi.Input<pulumi.Resource>[]>>;
+}
+
+export function createRouting(name: string, args: RoutingArgs, opts?: pulumi.ComponentResourceOptions): TrafficRouting {
+    const routing = args.config.routing;
+    if (!routing) throw new Error("createRouting needs a config with routing set");
+    if (routing.mode === "dns") {
+        return new DnsRouting(name, { environment: args.environment, routing, recordWeights: dnsRecordWeights(args.config) }, opts);
+    }
+    return new AlbRouting(name, {
+        environment: args.environment,
+        routing,
+        clusters: args.clusters,
+        verificationColor: verificationColor(args.config),
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        bindingDependsOn: args.bindingDependsOn,
+    }, opts);
+}
