@@ -1,4 +1,5 @@
+import { pulumiAddonCrdDeps } from "./components/addons/crd-deps";
 import { deployEnvironment } from "./components/environment";
 import { readStackConfig } from "./stacks/pulumi-config";
 
-export = async () => deployEnvironment(readStackConfig());
+export = async () => deployEnvironment(readStackConfig(), pulumiAddonCrdDeps());

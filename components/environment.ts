@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Color, EnvironmentConfig, presentColors, trafficCarryingColors } from "../stacks/config";
+import { AddonCrdDeps, AddonCrdPlan, prepareAddonCrds } from "../src/addons/crd-gate";
+import { ClusterAddons } from "./addons";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
 import { createRouting, RoutedCluster, TrafficRouting } from "./routing";
@@ -18,16 +20,23 @@ export interface EnvironmentInputs {
     region: string;
 }
 
-export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {}
+export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {
+    /** Add-on CRDs per color, already through the CRD gate. */
+    addonCrds: AddonCrdPlan;
+}
 
 export class BlueGreenEnvironment extends pulumi.ComponentResource {
     readonly network: Network;
     readonly clusters: Partial<Record<Color, ColorCluster>> = {};
+    readonly addons: Partial<Record<Color, ClusterAddons>> = {};
     readonly routing?: TrafficRouting;
+    private readonly addonCrds: AddonCrdPlan;
 
     constructor(name: string, args: BlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:index:Environment", name, {}, opts);
         const { config, environment, region } = args;
+        this.addonCrds = args.addonCrds;
+        const argocdAdminPassword = config.argocdAdminPassword === undefined ? undefined : pulumi.secret(config.argocdAdminPassword);
 
         const sharedProvider = new aws.Provider(`${environment}-aws`, {
             region: region as aws.Region,
@@ -53,6 +62,18 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 clusterAdmins: config.access.clusterAdmins,
                 carriesTraffic: protectedColors.has(color),
             }, { parent: this, providers: { aws: colorProvider } });
+            const cluster = this.clusters[color]!;
+            this.addons[color] = new ClusterAddons(`${environment}-${color}-addons`, {
+                environment,
+                color,
+                clusterName: cluster.clusterName,
+                region,
+                vpcId: this.network.vpcId,
+                config: config.clusters[color]!.addons,
+                crds: args.addonCrds.colors[color] ?? {},
+                clusterReady: cluster.readyForWorkloads,
+                argocdAdminPassword,
+            }, { parent: this, providers: { aws: colorProvider, kubernetes: cluster.provider } });
         }
 
         if (config.routing) {
@@ -67,7 +88,9 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 vpcId: this.network.vpcId,
                 publicSubnetIds: this.network.publicSubnetIds,
                 clusters: routedClusters,
-                bindingDependsOn: {},
+                bindingDependsOn: Object.fromEntries(
+                    (Object.entries(this.addons) as [Color, ClusterAddons][]).map(([color, addons]) => [color, addons.dependenciesFor("aws-load-balancer-controller")]),
+                ),
             }, { parent: this, providers: { aws: sharedProvider } });
         }
         this.registerOutputs({});
@@ -84,17 +107,26 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 oidcIssuer: cluster.oidcIssuer,
                 nodeGroups: cluster.nodeGroupNames,
                 kubeconfig: cluster.kubeconfig,
+                addons: this.addons[color as Color]?.versions() ?? {},
             };
         }
         return {
             vpcId: this.network.vpcId,
             clusters,
+            crdChanges: this.addonCrds.crdChanges,
+            crdGateNotes: this.addonCrds.notes,
             ...(this.routing ? { routing: this.routing.output } : {}),
         };
     }
 }
 
-export async function deployEnvironment(inputs: EnvironmentInputs): Promise<Record<string, unknown>> {
-    const environment = new BlueGreenEnvironment(inputs.environment, inputs);
+/**
+ * The Pulumi program. The CRD gate runs first: a failing gate stops the preview or update before
+ * any resource is registered.
+ */
+export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps): Promise<Record<string, unknown>> {
+    const addonCrds = await prepareAddonCrds(inputs.config, crdDeps);
+    if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
+    const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds });
     return { environment: inputs.environment, region: inputs.region, ...environment.outputs() };
 }

@@ -26,6 +26,8 @@ export interface AddonCatalogEntry {
     /** API groups of the CRDs the add-on installs: what the live reader looks for on a cluster. */
     crdGroups: string[];
     crds: CrdLocation;
+    /** The CRDs the default version installs, by name: what the offline plan shows without downloading them. */
+    knownCrds: string[];
 }
 
 export const ADDON_CATALOG: Record<AddonId, AddonCatalogEntry> = {
@@ -37,6 +39,7 @@ export const ADDON_CATALOG: Record<AddonId, AddonCatalogEntry> = {
         defaultVersion: "8.5.0",
         namespace: "argocd",
         crdGroups: ["argoproj.io"],
+        knownCrds: ["applications.argoproj.io", "applicationsets.argoproj.io", "appprojects.argoproj.io"],
         crds: {
             kind: "upstream-at-app-version",
             baseUrl: (appVersion) => `https://raw.githubusercontent.com/argoproj/argo-cd/${appVersion.startsWith("v") ? appVersion : `v${appVersion}`}/manifests/crds`,
@@ -52,6 +55,13 @@ export const ADDON_CATALOG: Record<AddonId, AddonCatalogEntry> = {
         namespace: "kube-system",
         crdGroups: ["elbv2.k8s.aws", "gateway.k8s.aws"],
         crds: { kind: "chart-crds" },
+        knownCrds: [
+            "ingressclassparams.elbv2.k8s.aws",
+            "targetgroupbindings.elbv2.k8s.aws",
+            "listenerruleconfigurations.gateway.k8s.aws",
+            "loadbalancerconfigurations.gateway.k8s.aws",
+            "targetgroupconfigurations.gateway.k8s.aws",
+        ],
     },
     "external-dns": {
         id: "external-dns",
@@ -61,6 +71,7 @@ export const ADDON_CATALOG: Record<AddonId, AddonCatalogEntry> = {
         namespace: "external-dns",
         crdGroups: ["externaldns.k8s.io"],
         crds: { kind: "chart-crds" },
+        knownCrds: ["dnsendpoints.externaldns.k8s.io"],
     },
 };
 

@@ -2,6 +2,7 @@
 import { ConfigError, environmentName, loadEnvironmentConfig } from "../../stacks/config";
 import { StackFileConfig } from "../config/stack-file";
 import { deployEnvironment, EnvironmentInputs } from "../../components/environment";
+import { AddonCrdDeps } from "../addons/crd-gate";
 import { Plan } from "./model";
 import { recordPlan } from "./run";
 
@@ -19,6 +20,14 @@ export function environmentInputsFromStackFile(
     return { config, environment: environmentName(config, stack), region };
 }
 
-export async function planEnvironment(inputs: EnvironmentInputs, stack: string): Promise<Plan> {
-    return recordPlan(() => deployEnvironment(inputs), { stack, region: inputs.region });
+/** Offline: no CRD is fetched and the CRD gate does not run; the plan says so. */
+export const OFFLINE_CRD_DEPS: AddonCrdDeps = {
+    offline: true,
+    loadAddonCrds: () => Promise.reject(new Error("the offline plan fetches no CRDs")),
+    readLiveCrds: () => Promise.reject(new Error("the offline plan reads no cluster")),
+    previousDeployment: async () => undefined,
+};
+
+export async function planEnvironment(inputs: EnvironmentInputs, stack: string, crdDeps: AddonCrdDeps = OFFLINE_CRD_DEPS): Promise<Plan> {
+    return recordPlan(() => deployEnvironment(inputs, crdDeps), { stack, region: inputs.region });
 }

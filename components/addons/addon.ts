@@ -1,0 +1,136 @@
+/**
+ * The mechanism every add-on shares: its namespace, its CRDs (applied by Pulumi with server-side
+ * apply before the chart, kept when the add-on is removed), an IAM role reached through EKS Pod
+ * Identity, and the Helm release itself (`skipCrds`: Helm never upgrades CRDs). An add-on is a
+ * `AddonDefinition` in its own folder; this file knows none of them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { Color } from "../../stacks/config";
+import { ADDON_CATALOG, AddonId } from "../../src/addons/catalog";
+import { AddonCrdsOfColor } from "../../src/addons/crd-gate";
+
+/** What an add-on's values and policy may depend on. */
+export interface AddonContext {
+    environment: string;
+    color: Color;
+    clusterName: string;
+    region: string;
+    vpcId: pulumi.Input<string>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: Array<Record<string, unknown>>;
+}
+
+export interface AddonDefinition<Settings> {
+    id: AddonId;
+    /** The service account given the IAM role, when the add-on calls AWS. */
+    serviceAccount?: string;
+    policy?(context: AddonContext, settings: Settings): PolicyDocument;
+    /** Helm values; the user's `values` are merged over them. */
+    values(context: AddonContext, settings: Settings): pulumi.Input<Record<string, unknown>>;
+    /** Resources of the add-on's own kinds (e.g. ArgoCD's root Application), created after the release. */
+    resources?(addon: ClusterAddon<Settings>, context: AddonContext, settings: Settings): void;
+}
+
+export interface ClusterAddonArgs<Settings> {
+    definition: AddonDefinition<Settings>;
+    settings: Settings & { values: Record<string, unknown> };
+    context: AddonContext;
+    crds: AddonCrdsOfColor;
+    /** The cluster's resources workloads need (node groups, coredns, the pod identity agent). */
+    clusterReady: pulumi.Input<pulumi.Resource>[];
+}
+
+const POD_IDENTITY_TRUST = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+});
+
+/** Deep merge of plain objects; the override wins, lists are replaced. */
+export function mergeValues(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(override)) {
+        const current = out[key];
+        const bothObjects = [current, value].every((v) => v !== null && typeof v === "object" && !Array.isArray(v));
+        out[key] = bothObjects ? mergeValues(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+    }
+    return out;
+}
+
+/** The CRD as it is applied: status and server-set metadata dropped. */
+export function crdManifest(object: Record<string, unknown>): Record<string, unknown> {
+    const { status: _status, metadata, ...rest } = object as { status?: unknown; metadata?: Record<string, unknown> };
+    const { resourceVersion: _rv, uid: _uid, generation: _g, creationTimestamp: _c, managedFields: _m, ...keptMetadata } = metadata ?? {};
+    return { ...rest, metadata: keptMetadata };
+}
+
+export class ClusterAddon<Settings> extends pulumi.ComponentResource {
+    readonly crds: pulumi.Resource[];
+    readonly release: k8s.helm.v3.Release;
+    readonly roleArn?: pulumi.Output<string>;
+    readonly version: string;
+
+    constructor(name: string, args: ClusterAddonArgs<Settings>, opts?: pulumi.ComponentResourceOptions) {
+        super("bluegreen:index:ClusterAddon", name, {}, opts);
+        const { definition, context } = args;
+        const catalog = ADDON_CATALOG[definition.id];
+        this.version = args.crds.version;
+        const parent = { parent: this };
+
+        const namespace = catalog.namespace === "kube-system"
+            ? undefined
+            : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: catalog.namespace } }, { parent: this, dependsOn: args.clusterReady });
+
+        this.crds = this.applyCrds(name, args.crds, args.clusterReady);
+
+        const dependsOn: pulumi.Input<pulumi.Resource>[] = [...this.crds, ...args.clusterReady, ...(namespace ? [namespace] : [])];
+        if (definition.serviceAccount && definition.policy) {
+            const role = new aws.iam.Role(`${name}-role`, {
+                name: `${context.clusterName}-${definition.id}`,
+                assumeRolePolicy: POD_IDENTITY_TRUST,
+            }, parent);
+            new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: JSON.stringify(definition.policy(context, args.settings)) }, parent);
+            const association = new aws.eks.PodIdentityAssociation(`${name}-pod-identity`, {
+                clusterName: context.clusterName,
+                namespace: catalog.namespace,
+                serviceAccount: definition.serviceAccount,
+                roleArn: role.arn,
+            }, { parent: this, dependsOn: args.clusterReady });
+            this.roleArn = role.arn;
+            dependsOn.push(association);
+        }
+
+        this.release = new k8s.helm.v3.Release(`${name}-release`, {
+            name: definition.id,
+            chart: catalog.chart,
+            version: args.crds.version,
+            repositoryOpts: { repo: catalog.repository },
+            namespace: catalog.namespace,
+            skipCrds: true,
+            timeout: 900,
+            values: pulumi.output(definition.values(context, args.settings)).apply((values) => mergeValues(values, args.settings.values)),
+        }, { parent: this, dependsOn });
+
+        definition.resources?.(this, context, args.settings);
+        this.registerOutputs({ version: this.version, roleArn: this.roleArn });
+    }
+
+    private applyCrds(name: string, crds: AddonCrdsOfColor, clusterReady: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
+        // Kept on removal: deleting a CRD deletes every custom resource of its kinds.
+        const options = { parent: this, retainOnDelete: true, dependsOn: clusterReady };
+        if (crds.crds) {
+            return crds.crds.map((crd) => new k8s.apiextensions.CustomResource(`${name}-crd-${crd.name}`, crdManifest(crd.object) as k8s.apiextensions.CustomResourceArgs, options));
+        }
+        // Offline plan: the names are known, the contents are fetched at deploy time.
+        return crds.crdNames.map((crdName) => new k8s.apiextensions.CustomResource(`${name}-crd-${crdName}`, {
+            apiVersion: "apiextensions.k8s.io/v1",
+            kind: "CustomResourceDefinition",
+            metadata: { name: crdName },
+            spec: "<fetched at deploy time from the add-on's CRD source>",
+        } as unknown as k8s.apiextensions.CustomResourceArgs, options));
+    }
+}

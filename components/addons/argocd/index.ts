@@ -1,0 +1,78 @@
+/**
+ * ArgoCD, installed by Pulumi because ArgoCD cannot install itself. Optionally bootstrapped with a
+ * root Application (app of apps) so a new cluster gets every Kubernetes resource of the environment
+ * from Git. Both colors point at the same repository; the in-cluster cluster secret carries
+ * `bluegreen/color` and `bluegreen/environment` labels for ApplicationSet cluster generators.
+ */
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import bcrypt from "bcryptjs";
+import { ADDON_CATALOG } from "../../../src/addons/catalog";
+import { AddonDefinition } from "../addon";
+
+export interface ArgoCdSettings {
+    highAvailability: boolean;
+    bootstrap?: { repoURL: string; path: string; targetRevision: string };
+    values: Record<string, unknown>;
+    /** The admin password (a Pulumi secret); without one, the chart generates argocd-initial-admin-secret. */
+    adminPassword?: pulumi.Input<string>;
+}
+
+const BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * ArgoCD wants a bcrypt hash. The salt is derived from the password and cluster, not random, so the
+ * hash (and with it the Helm release) only changes when the password does.
+ */
+export function adminPasswordHash(password: string, clusterName: string): string {
+    const digest = createHash("sha256").update(`bluegreen:${clusterName}:${password}`).digest();
+    const salt = Array.from(digest.subarray(0, 22), (byte) => BCRYPT_ALPHABET[byte % 64]).join("");
+    return bcrypt.hashSync(password, `$2a$10$${salt}`);
+}
+
+const HIGH_AVAILABILITY = {
+    "redis-ha": { enabled: true },
+    controller: { replicas: 1 },
+    server: { replicas: 2 },
+    repoServer: { replicas: 2 },
+    applicationSet: { replicas: 2 },
+};
+
+export const argocd: AddonDefinition<ArgoCdSettings> = {
+    id: "argocd",
+    values: (context, settings) => {
+        const base: Record<string, unknown> = {
+            // CRDs are applied by Pulumi from the same source the CRD gate compares.
+            crds: { install: false, keep: true },
+            global: { additionalLabels: { "bluegreen/color": context.color, "bluegreen/environment": context.environment } },
+            ...(settings.highAvailability ? HIGH_AVAILABILITY : {}),
+        };
+        if (settings.adminPassword === undefined) return base;
+        return pulumi.secret(pulumi.output(settings.adminPassword).apply((password) => ({
+            ...base,
+            configs: { secret: { argocdServerAdminPassword: adminPasswordHash(password, context.clusterName), argocdServerAdminPasswordMtime: "2024-01-01T00:00:00Z" } },
+        })));
+    },
+    resources: (addon, context, settings) => {
+        const namespace = ADDON_CATALOG.argocd.namespace;
+        const labels = { "bluegreen/color": context.color, "bluegreen/environment": context.environment };
+        const options = { parent: addon, dependsOn: [addon.release, ...addon.crds] };
+        new k8s.core.v1.Secret(`${context.clusterName}-argocd-in-cluster`, {
+            metadata: { name: "in-cluster", namespace, labels: { ...labels, "argocd.argoproj.io/secret-type": "cluster" } },
+            stringData: { name: "in-cluster", server: "https://kubernetes.default.svc", config: JSON.stringify({ tlsClientConfig: { insecure: false } }) },
+        }, options);
+        if (!settings.bootstrap) return;
+        new k8s.apiextensions.CustomResource(`${context.clusterName}-argocd-root-app`, {
+            apiVersion: "argoproj.io/v1alpha1",
+            kind: "Application",
+            metadata: { name: "root", namespace, labels },
+            spec: {
+                project: "default",
+                source: { repoURL: settings.bootstrap.repoURL, path: settings.bootstrap.path, targetRevision: settings.bootstrap.targetRevision },
+                destination: { server: "https://kubernetes.default.svc", namespace },
+                syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
+            },
+        }, options);
+    },
+};
