@@ -135,12 +135,24 @@ const loadBalancerControllerAddon = z.strictObject({
     enabled: z.boolean().default(true),
 });
 
-const externalDnsAddon = z.strictObject({
-    ...addonBase,
-    enabled: z.boolean().default(true),
-    domainFilters: z.array(z.string().min(1)).default([]),
-    zoneIdFilters: z.array(z.string().regex(/^Z[A-Z0-9]+$/, { message: "ZONE_ID" })).default([]),
-});
+/** Installed when it has hosted zones to manage: its IAM permissions are scoped to them. */
+const externalDnsAddon = z
+    .strictObject({
+        ...addonBase,
+        enabled: z.boolean().optional(),
+        domainFilters: z.array(z.string().min(1)).default([]),
+        zoneIdFilters: z.array(z.string().regex(/^Z[A-Z0-9]+$/, { message: "ZONE_ID" })).default([]),
+    })
+    .superRefine((dns, ctx) => {
+        if (dns.enabled === true && dns.zoneIdFilters.length === 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["zoneIdFilters"],
+                message: "is empty while external-dns is enabled: list the Route 53 hosted zone ids it may change (its IAM policy is scoped to them)",
+            });
+        }
+    })
+    .transform((dns) => ({ ...dns, enabled: dns.enabled ?? dns.zoneIdFilters.length > 0 }));
 
 const addons = z
     .strictObject({

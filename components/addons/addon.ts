@@ -50,13 +50,15 @@ const POD_IDENTITY_TRUST = JSON.stringify({
     Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
 });
 
-/** Deep merge of plain objects; the override wins, lists are replaced. */
+const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Deep merge of plain objects; the override wins, lists (and Pulumi outputs) are replaced whole. */
 export function mergeValues(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(override)) {
         const current = out[key];
-        const bothObjects = [current, value].every((v) => v !== null && typeof v === "object" && !Array.isArray(v));
-        out[key] = bothObjects ? mergeValues(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+        out[key] = isPlainRecord(current) && isPlainRecord(value) ? mergeValues(current, value) : value;
     }
     return out;
 }
@@ -66,6 +68,12 @@ export function crdManifest(object: Record<string, unknown>): Record<string, unk
     const { status: _status, metadata, ...rest } = object as { status?: unknown; metadata?: Record<string, unknown> };
     const { resourceVersion: _rv, uid: _uid, generation: _g, creationTimestamp: _c, managedFields: _m, ...keptMetadata } = metadata ?? {};
     return { ...rest, metadata: keptMetadata };
+}
+
+/** Merged outside an `apply` where possible, so values computed later (a VPC id) don't hide the rest in a preview. */
+function withUserValues(values: pulumi.Input<Record<string, unknown>>, userValues: Record<string, unknown>): pulumi.Input<Record<string, unknown>> {
+    if (pulumi.Output.isInstance(values)) return values.apply((v) => mergeValues(v, userValues));
+    return mergeValues(values as Record<string, unknown>, userValues);
 }
 
 export class ClusterAddon<Settings> extends pulumi.ComponentResource {
@@ -112,7 +120,7 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
             namespace: catalog.namespace,
             skipCrds: true,
             timeout: 900,
-            values: pulumi.output(definition.values(context, args.settings)).apply((values) => mergeValues(values, args.settings.values)),
+            values: withUserValues(definition.values(context, args.settings), args.settings.values),
         }, { parent: this, dependsOn });
 
         definition.resources?.(this, context, args.settings);

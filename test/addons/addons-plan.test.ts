@@ -1,0 +1,135 @@
+import { Plan } from "../../src/plan/model";
+import { adminPasswordHash } from "../../components/addons/argocd";
+import { mergeValues } from "../../components/addons/addon";
+import { clusterSpec, rawConfig } from "../helpers/raw-config";
+import { planFor, resourceNamed, resourcesOfType } from "../helpers/plan";
+
+const addons = (argocdVersion: string) => ({
+    argocd: { version: argocdVersion, highAvailability: true, bootstrap: { repoURL: "https://git.example.com/platform.git", path: "envs/dev" }, values: { server: { replicas: 3 } } },
+    "external-dns": { domainFilters: ["dev.example.com"], zoneIdFilters: ["Z0123456789ABC", "Z0123456789DEF"] },
+});
+
+describe("add-ons on every color", () => {
+    let plan: Plan;
+    beforeAll(async () => {
+        plan = await planFor(rawConfig({
+            clusters: { blue: clusterSpec("1.33", { addons: addons("8.5.0") }), green: clusterSpec("1.34", { addons: addons("9.1.0") }) },
+            argocdAdminPassword: "correct horse battery staple",
+        }));
+    });
+
+    const release = (color: string, addon: string) => resourceNamed(plan, "kubernetes:helm.sh/v3:Release", `dev-${color}-addons-${addon}-release`);
+
+    test.each([
+        ["blue", "argocd", "argo-cd", "8.5.0", "https://argoproj.github.io/argo-helm", "argocd"],
+        ["green", "argocd", "argo-cd", "9.1.0", "https://argoproj.github.io/argo-helm", "argocd"],
+        ["blue", "aws-load-balancer-controller", "aws-load-balancer-controller", "1.14.0", "https://aws.github.io/eks-charts", "kube-system"],
+        ["green", "external-dns", "external-dns", "1.15.0", "https://kubernetes-sigs.github.io/external-dns", "external-dns"],
+    ])("%s %s: chart %s %s from its repository into %s, CRDs skipped by Helm, on the color's cluster", (color, addon, chart, version, repo, namespace) => {
+        const r = release(color, addon);
+        expect(r.inputs).toMatchObject({ chart, version, repositoryOpts: { repo }, namespace, skipCrds: true });
+        expect(r.provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", `dev-${color}-k8s`).urn);
+    });
+
+    test("the controller knows its cluster, region and VPC", () => {
+        const values = release("green", "aws-load-balancer-controller").inputs.values as Record<string, unknown>;
+        expect(values).toMatchObject({ clusterName: "dev-green", region: "eu-west-1", serviceAccount: { name: "aws-load-balancer-controller" } });
+        expect(values.vpcId).toBe("<computed>");
+    });
+
+    test("external-dns owns its records per color and never deletes: owner id, upsert-only, TXT prefix, zone filters", () => {
+        for (const color of ["blue", "green"]) {
+            expect(release(color, "external-dns").inputs.values).toMatchObject({
+                provider: { name: "aws" },
+                txtOwnerId: `dev-${color}`,
+                policy: "upsert-only",
+                registry: "txt",
+                txtPrefix: "bluegreen-%{record_type}-",
+                domainFilters: ["dev.example.com"],
+                extraArgs: ["--zone-id-filter=Z0123456789ABC", "--zone-id-filter=Z0123456789DEF"],
+            });
+        }
+    });
+
+    test("ArgoCD's values carry the admin password only as a secret; the user's values are merged over ours", () => {
+        expect(release("blue", "argocd").inputs.values).toBe("<secret>");
+        expect(JSON.stringify(plan)).not.toContain("correct horse battery staple");
+        expect(JSON.stringify(plan)).not.toContain(adminPasswordHash("correct horse battery staple", "dev-blue"));
+        expect(mergeValues({ server: { replicas: 2, service: { type: "ClusterIP" } }, crds: { install: false } }, { server: { replicas: 3 } })).toEqual({ server: { replicas: 3, service: { type: "ClusterIP" } }, crds: { install: false } });
+    });
+
+    test("the admin password hash is bcrypt, stable for one cluster, different across clusters", () => {
+        const hash = adminPasswordHash("s3cret-password", "dev-blue");
+        expect(hash).toMatch(/^\$2a\$10\$/);
+        expect(adminPasswordHash("s3cret-password", "dev-blue")).toBe(hash);
+        expect(adminPasswordHash("s3cret-password", "dev-green")).not.toBe(hash);
+        expect(require("bcryptjs").compareSync("s3cret-password", hash)).toBe(true);
+    });
+
+    test("CRDs are applied by Pulumi (server-side apply provider), kept on delete, and before the release", () => {
+        const crds = resourcesOfType(plan, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").filter((r) => r.name.startsWith("dev-green-addons-aws-load-balancer-controller"));
+        expect(crds.map((c) => c.name.replace("dev-green-addons-aws-load-balancer-controller-crd-", "")).sort()).toEqual([
+            "ingressclassparams.elbv2.k8s.aws", "listenerruleconfigurations.gateway.k8s.aws", "loadbalancerconfigurations.gateway.k8s.aws",
+            "targetgroupbindings.elbv2.k8s.aws", "targetgroupconfigurations.gateway.k8s.aws",
+        ]);
+        for (const crd of crds) {
+            expect(crd.retainOnDelete).toBe(true);
+            expect(release("green", "aws-load-balancer-controller").dependencies).toContain(crd.urn);
+        }
+        expect(resourceNamed(plan, "pulumi:providers:kubernetes", "dev-green-k8s").inputs.enableServerSideApply).toBe("true");
+    });
+
+    test("IAM through Pod Identity: a role trusting pods.eks.amazonaws.com, associated with the service account", () => {
+        const role = resourceNamed(plan, "aws:iam/role:Role", "dev-green-addons-external-dns-role");
+        expect(JSON.parse(String(role.inputs.assumeRolePolicy))).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+        const association = resourceNamed(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "dev-green-addons-external-dns-pod-identity");
+        expect(association.inputs).toMatchObject({ clusterName: "dev-green", namespace: "external-dns", serviceAccount: "external-dns" });
+        // Through the node groups, which wait for the pod identity agent.
+        const nodeGroup = resourceNamed(plan, "aws:eks/nodeGroup:NodeGroup", "dev-green-system");
+        expect(association.dependencies).toContain(nodeGroup.urn);
+        expect(nodeGroup.dependencies).toContain(resourceNamed(plan, "aws:eks/addon:Addon", "dev-green-eks-pod-identity-agent").urn);
+        expect(resourcesOfType(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => a.inputs.serviceAccount).sort()).toEqual([
+            "aws-load-balancer-controller", "aws-load-balancer-controller", "external-dns", "external-dns",
+        ]);
+    });
+
+    test("external-dns may change records only in the configured zones", () => {
+        const policy = JSON.parse(String(resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", "dev-blue-addons-external-dns-policy").inputs.policy));
+        expect(policy.Statement).toEqual([
+            { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource"], Resource: ["arn:aws:route53:::hostedzone/Z0123456789ABC", "arn:aws:route53:::hostedzone/Z0123456789DEF"] },
+            { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: "*" },
+        ]);
+    });
+
+    test("the controller's policy limits writes with the elbv2.k8s.aws/cluster tag and may register targets in our target groups", () => {
+        const policy = JSON.parse(String(resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", "dev-blue-addons-aws-load-balancer-controller-policy").inputs.policy));
+        const statementWith = (action: string) => policy.Statement.filter((s: { Action: string[] }) => s.Action.includes(action));
+        expect(statementWith("elasticloadbalancing:DeleteLoadBalancer")[0].Condition).toEqual({ Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } });
+        expect(statementWith("elasticloadbalancing:CreateLoadBalancer")[0].Condition).toEqual({ Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } });
+        expect(statementWith("ec2:DeleteSecurityGroup")[0].Condition).toEqual({ Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } });
+        expect(statementWith("elasticloadbalancing:RegisterTargets")[0]).toEqual({ Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*" });
+        expect(statementWith("iam:CreateServiceLinkedRole")[0].Condition).toEqual({ StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } });
+    });
+
+    test("ArgoCD gets no AWS role; its root Application syncs the environment's repository, with the color on the cluster secret", () => {
+        expect(resourcesOfType(plan, "aws:iam/role:Role").some((r) => r.name.includes("argocd"))).toBe(false);
+        const root = resourceNamed(plan, "kubernetes:argoproj.io/v1alpha1:Application", "dev-green-argocd-root-app");
+        expect(root.inputs).toMatchObject({
+            metadata: { name: "root", namespace: "argocd", labels: { "bluegreen/color": "green", "bluegreen/environment": "dev" } },
+            spec: { source: { repoURL: "https://git.example.com/platform.git", path: "envs/dev", targetRevision: "HEAD" }, syncPolicy: { automated: { prune: true, selfHeal: true } } },
+        });
+        expect(root.dependencies).toContain(release("green", "argocd").urn);
+        expect(root.dependencies).toContain(resourceNamed(plan, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "dev-green-addons-argocd-crd-applications.argoproj.io").urn);
+        const secret = resourceNamed(plan, "kubernetes:core/v1:Secret", "dev-green-argocd-in-cluster");
+        expect((secret.inputs.metadata as { labels: unknown }).labels).toEqual({ "bluegreen/color": "green", "bluegreen/environment": "dev", "argocd.argoproj.io/secret-type": "cluster" });
+    });
+
+    test("without zones external-dns is not installed; enabling it without zones is a config error", async () => {
+        const without = await planFor(rawConfig());
+        expect(resourcesOfType(without, "kubernetes:helm.sh/v3:Release").map((r) => r.name).sort()).toEqual([
+            "dev-blue-addons-argocd-release", "dev-blue-addons-aws-load-balancer-controller-release",
+            "dev-green-addons-argocd-release", "dev-green-addons-aws-load-balancer-controller-release",
+        ]);
+        await expect(planFor(rawConfig({ clusters: { blue: clusterSpec("1.33", { addons: { "external-dns": { enabled: true } } }) } }))).rejects.toThrow(/clusters\.blue\.addons\.external-dns\.zoneIdFilters is empty while external-dns is enabled/);
+    });
+});
