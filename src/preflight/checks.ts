@@ -3,6 +3,7 @@
  * context; add a check by adding it to `PREFLIGHT_CHECKS` (or pass a list to `runPreflight`).
  */
 import * as path from "path";
+import { crdGateCheck } from "./crd-gate-check";
 import { COLORS } from "../../stacks/config";
 import { ApiFinding, isRemovedBy } from "../apis";
 import { checkInPlaceUpgrade, checkNewColorVersion, checkNodeGroupVersion, compareMinorVersions, versionSupportStatus } from "../versions";
@@ -157,6 +158,7 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
     candidateCheck,
     inPlaceUpgradeCheck,
     apiScanCheck,
+    crdGateCheck,
     weightsPlanCheck,
 ];
 

@@ -1,6 +1,8 @@
 /** The shapes of a preflight run: its input, the checks it runs, and the report it gives. */
 import type { Color, EnvironmentConfig } from "../../stacks/config";
 import type { PathsScan } from "../apis";
+import type { AddonId } from "../addons/catalog";
+import type { AddonCrdDeps } from "../addons/crd-gate";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
@@ -15,7 +17,7 @@ export interface PreflightItem {
 
 /** What a stack's outputs say was deployed last (`{ clusters: { blue: { version } } }`). */
 export interface PreviousDeployment {
-    clusters: Partial<Record<Color, { version: string }>>;
+    clusters: Partial<Record<Color, { version: string; kubeconfig?: string; addons?: Partial<Record<AddonId, { version?: string }>> }>>;
 }
 
 export interface PreflightInput {
@@ -44,6 +46,8 @@ export interface PreflightContext extends Omit<PreflightInput, "values"> {
 export interface PreflightDeps {
     /** Scans a manifests file or directory for API versions deprecated or removed by `target`. */
     scanManifests(manifestsPath: string, target: string): Promise<PathsScan>;
+    /** Loads add-on CRDs and reads live ones for the CRD gate; absent (--offline), the gate is not checked. */
+    addonCrds?: Omit<AddonCrdDeps, "previousDeployment" | "offline">;
 }
 
 /** One check: a function of the context that returns its items (usually one). */

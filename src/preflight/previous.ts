@@ -43,7 +43,21 @@ export function parsePreviousDeployment(text: string, file: string): PreviousPar
     const clusters: PreviousDeployment["clusters"] = {};
     for (const color of COLORS) {
         const cluster = result.data.clusters[color];
-        if (cluster) clusters[color] = { version: cluster.version };
+        if (cluster) clusters[color] = { version: cluster.version, ...deployedExtras(cluster) };
     }
     return { ok: true, previous: { clusters } };
+}
+
+/** The kubeconfig and add-on versions, when the outputs hold them (the CRD gate compares against them). */
+function deployedExtras(cluster: Record<string, unknown>): Omit<PreviousDeployment["clusters"]["blue"] & object, "version"> {
+    const extras: Omit<PreviousDeployment["clusters"]["blue"] & object, "version"> = {};
+    if (typeof cluster.kubeconfig === "string") extras.kubeconfig = cluster.kubeconfig;
+    if (cluster.addons && typeof cluster.addons === "object") {
+        extras.addons = Object.fromEntries(
+            Object.entries(cluster.addons as Record<string, unknown>)
+                .filter(([, v]) => v && typeof (v as { version?: unknown }).version === "string")
+                .map(([k, v]) => [k, { version: (v as { version: string }).version }]),
+        );
+    }
+    return extras;
 }

@@ -117,6 +117,16 @@ describe("alb mode", () => {
         }
     });
 
+    test("each binding waits for its own cluster's TargetGroupBinding CRD and load balancer controller release", () => {
+        for (const color of ["blue", "green"]) {
+            const other = color === "blue" ? "green" : "blue";
+            const deps = named(T.binding, `dev-${color}-shop-binding`).dependencies;
+            expect(deps).toContain(named("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", `dev-${color}-addons-aws-load-balancer-controller-crd-targetgroupbindings.elbv2.k8s.aws`).urn);
+            expect(deps).toContain(named("kubernetes:helm.sh/v3:Release", `dev-${color}-addons-aws-load-balancer-controller-release`).urn);
+            expect(deps.filter((u) => u.includes(`dev-${other}-`))).toEqual([]);
+        }
+    });
+
     test("the app namespaces exist for the bindings and are retained on delete (they hold the apps)", () => {
         const ns = named(T.namespace, "dev-green-ns-shop");
         expect(ns.inputs).toMatchObject({ metadata: { name: "shop" } });

@@ -149,3 +149,11 @@ describe("dns mode config", () => {
         expect(onlyProblem(dnsRouting({ hostedZoneId: undefined })).path).toBe("routing.hostedZoneId");
     });
 });
+
+describe("routing needs the load balancer controller in alb mode", () => {
+    test("a color without aws-load-balancer-controller cannot bind its target groups", () => {
+        const withoutController = { ...clusterSpec("1.33"), addons: { "aws-load-balancer-controller": { enabled: false } } };
+        const problem = onlyProblem(albRouting(), { clusters: { blue: clusterSpec("1.32"), green: withoutController } });
+        expect(problem).toMatchObject({ path: "clusters.green.addons.aws-load-balancer-controller.enabled", message: expect.stringContaining("TargetGroupBinding") });
+    });
+});

@@ -30,6 +30,19 @@ export const defaultPreflightDeps: PreflightDeps = {
         scanManifestPaths([manifestsPath], target, indexApiRules(BUILT_IN_API_RULES), () => Promise.reject(new Error("preflight does not read stdin"))),
 };
 
+/** The CRD gate's inputs: each add-on's CRD source and the live clusters (network; skipped with --offline). */
+export const onlineAddonCrds: NonNullable<PreflightDeps["addonCrds"]> = {
+    loadAddonCrds: async (addon, version) => {
+        const [{ loadAddonCrds }, { parseCrdStreams }] = await Promise.all([import("../../crd/sources"), import("../../crd")]);
+        return parseCrdStreams(await loadAddonCrds(addon, version), { label: `${addon} ${version} CRDs` });
+    },
+    readLiveCrds: async (kubeconfig, groups) => {
+        const [{ readLiveCrds }, { parseCrdStreams }] = await Promise.all([import("../../crd/sources"), import("../../crd")]);
+        const streams = await readLiveCrds({ kubeconfig, groups });
+        return { crds: streams.length ? parseCrdStreams(streams, { live: true }).crds : new Map(), live: true };
+    },
+};
+
 export async function runPreflightCommand(options: PreflightCommandOptions, io: PreflightIO, deps: PreflightDeps = defaultPreflightDeps): Promise<number> {
     const today = options.today ?? isoDate(new Date());
     if (parseIsoDate(today) === undefined) {
@@ -82,17 +95,19 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
 export function registerPreflightCommand(program: Command): void {
     program
         .command("preflight")
-        .description("check a stack before a cutover or an upgrade: config, version rules, EKS support, removed APIs, weights plan (exit 1 on any failure)")
+        .description("check a stack before a cutover or an upgrade: config, version rules, EKS support, removed APIs, add-on CRD gate, weights plan (exit 1 on any failure)")
         .requiredOption("--stack <name>", "stack whose stacks/Pulumi.<name>.yaml to read")
         .option("--manifests <path>", "GitOps manifests to scan for removed APIs, relative to the current directory (default: gitops.manifestsPath from the config, relative to --cwd)")
         .option("--previous <json-file>", 'the stack\'s outputs as deployed, e.g. `pulumi stack output --json` ({ "clusters": { "blue": { "version": "1.32" } } })')
         .option("--today <YYYY-MM-DD>", "judge EKS support on this day instead of today")
+        .option("--offline", "do not fetch add-on CRDs or read clusters: the CRD gate is reported as not checked", false)
         .option("--json", "print JSON", false)
         .option("--cwd <dir>", "project directory", process.cwd())
-        .action(async (opts: PreflightCommandOptions) => {
+        .action(async (opts: PreflightCommandOptions & { offline: boolean }) => {
+            const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineAddonCrds };
             process.exitCode = await runPreflightCommand(opts, {
                 stdout: (t) => process.stdout.write(t),
                 stderr: (t) => process.stderr.write(t),
-            });
+            }, deps);
         });
 }
