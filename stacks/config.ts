@@ -493,6 +493,17 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
             ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in alb mode: each hostname gets an alias record to the load balancer in this Route 53 hosted zone" });
         }
         validateAlbQuotas(routingConfig, clusters, ctx);
+        if (routingConfig.apps.length > 0) {
+            for (const color of COLORS) {
+                if (clusters[color] !== undefined && !clusters[color]!.addons["aws-load-balancer-controller"].enabled) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["clusters", color, "addons", "aws-load-balancer-controller", "enabled"],
+                        message: "is false but alb routing binds each app's Service to its target group through this controller (TargetGroupBinding): enable it, or use routing.mode dns",
+                    });
+                }
+            }
+        }
     }
     routingConfig.apps.forEach((app, index) => {
         const check = app.healthCheck;
