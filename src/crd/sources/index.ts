@@ -1,7 +1,8 @@
 /**
  * Resolves a CRD source spec to text streams:
  *   <path>                               a file, or a directory (its kustomization.yaml when it has one)
- *   <url>[,<url>…]                       manifests or a kustomization.yaml over HTTP(S)
+ *   <url>                                manifests or a kustomization.yaml over HTTP(S)
+ *   <path-or-url>,<path-or-url>…         several of the above, as one set
  *   chart:<repo-url>/<chart>@<version>   the CRDs a chart version installs
  *   addon:<id>@<chart-version>           an add-on's built-in default source (src/addons/catalog.ts)
  *   kube:<group>[,<group>…]              a live cluster's CRDs of those API groups (kubeconfig)
@@ -87,14 +88,12 @@ export async function loadCrdSource(spec: string, options: CrdSourceOptions = {}
         if (streams.length === 0) throw new CrdSourceError(`the cluster has no CRD in the group(s) ${groups.join(", ")}`);
         return result(streams, true);
     }
-    if (/^https?:\/\//.test(spec)) {
-        const urls = spec.split(",").map((u) => u.trim()).filter(Boolean);
-        const streams: CrdStream[] = [];
-        for (const url of urls) {
-            if (isKustomizationUrl(url)) streams.push(...(await loadRemoteKustomization(url, options)));
-            else streams.push({ origin: url, text: await fetchText(url, { ...options, what: "the CRD manifest" }) });
-        }
-        return result(streams);
+    // URLs and paths, one or several separated by commas.
+    const streams: CrdStream[] = [];
+    for (const part of spec.split(",").map((p) => p.trim()).filter(Boolean)) {
+        if (!/^https?:\/\//.test(part)) streams.push(...(await loadLocal(part, options)));
+        else if (isKustomizationUrl(part)) streams.push(...(await loadRemoteKustomization(part, options)));
+        else streams.push({ origin: part, text: await fetchText(part, { ...options, what: "the CRD manifest" }) });
     }
-    return result(await loadLocal(spec, options));
+    return result(streams);
 }

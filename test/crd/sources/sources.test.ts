@@ -42,6 +42,7 @@ describe("local sources", () => {
         fs.writeFileSync(path.join(dir, "plain", "README.md"), "not a manifest");
         expect(await names(path.join(dir, "plain", "a.yaml"))).toEqual(["as.example.com"]);
         expect(await names(path.join(dir, "plain"))).toEqual(["as.example.com", "bs.example.com"]);
+        expect(await names(`${path.join(dir, "plain", "a.yaml")},${path.join(dir, "plain", "nested", "b.json")}`)).toEqual(["as.example.com", "bs.example.com"]);
 
         fs.mkdirSync(path.join(dir, "kust", "more"), { recursive: true });
         fs.writeFileSync(path.join(dir, "kust", "kustomization.yaml"), "resources:\n- one.yaml\n- more\n");
