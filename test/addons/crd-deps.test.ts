@@ -2,6 +2,7 @@ import * as yaml from "js-yaml";
 import { pulumiAddonCrdDeps } from "../../components/addons/crd-deps";
 import { crdObject } from "../crd/builders";
 import { startServer, TestServer } from "../crd/sources/server";
+import { testKubeconfig } from "../helpers/kubeconfig";
 
 describe("the gate's live reader, against a local server speaking the Kubernetes API", () => {
     let server: TestServer;
@@ -17,12 +18,7 @@ describe("the gate's live reader, against a local server speaking the Kubernetes
                 contentType: "application/json",
             },
         });
-        kubeconfig = JSON.stringify({
-            apiVersion: "v1", kind: "Config", "current-context": "c",
-            clusters: [{ name: "c", cluster: { server: server.url, "insecure-skip-tls-verify": true } }],
-            users: [{ name: "u", user: { token: "t" } }],
-            contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
-        });
+        kubeconfig = JSON.stringify(testKubeconfig(server.url));
     });
     afterAll(() => server.close());
 

@@ -6,6 +6,7 @@ import { errorRateGate, targetGroupArnSuffix, targetHealthGate } from "../../src
 import { kubernetesClients, workloadGate } from "../../src/cutover/gates/kubernetes";
 import { GateContext } from "../../src/cutover/model";
 import { startServer, TestServer } from "../crd/sources/server";
+import { testKubeconfig } from "../helpers/kubeconfig";
 import { stackView } from "./fakes";
 
 const context = (): GateContext => ({ candidate: "green", stack: stackView(), since: new Date("2026-11-25T10:00:00Z") });
@@ -78,12 +79,7 @@ describe("Kubernetes workload gate (against a local server speaking the Kubernet
     let kubeconfig: string;
     beforeAll(async () => {
         server = await startServer(healthy);
-        kubeconfig = yaml.dump({
-            apiVersion: "v1", kind: "Config", "current-context": "green",
-            clusters: [{ name: "green", cluster: { server: server.url, "insecure-skip-tls-verify": true } }],
-            users: [{ name: "green", user: { token: "t" } }],
-            contexts: [{ name: "green", context: { cluster: "green", user: "green" } }],
-        });
+        kubeconfig = yaml.dump(testKubeconfig(server.url, "green"));
     });
     afterAll(() => server.close());
     afterEach(() => { for (const [path, route] of Object.entries(healthy)) server.routes.set(path, route); });

@@ -3,6 +3,7 @@
  * from the stack config alone. Exit 0 when nothing fails, 1 when something does, 2 on bad input.
  */
 import * as fs from "fs";
+import { onlineCrdLoaders } from "../../addons/online-crds";
 import * as path from "path";
 import { Command } from "commander";
 import { readStackFile, StackFileError } from "../../config/stack-file";
@@ -28,19 +29,6 @@ export interface PreflightIO {
 export const defaultPreflightDeps: PreflightDeps = {
     scanManifests: (manifestsPath, target) =>
         scanManifestPaths([manifestsPath], target, indexApiRules(BUILT_IN_API_RULES), () => Promise.reject(new Error("preflight does not read stdin"))),
-};
-
-/** The CRD gate's inputs: each add-on's CRD source and the live clusters (network; skipped with --offline). */
-export const onlineAddonCrds: NonNullable<PreflightDeps["addonCrds"]> = {
-    loadAddonCrds: async (addon, version) => {
-        const [{ loadAddonCrds }, { parseCrdStreams }] = await Promise.all([import("../../crd/sources"), import("../../crd")]);
-        return parseCrdStreams(await loadAddonCrds(addon, version), { label: `${addon} ${version} CRDs` });
-    },
-    readLiveCrds: async (kubeconfig, groups) => {
-        const [{ readLiveCrds }, { parseCrdStreams }] = await Promise.all([import("../../crd/sources"), import("../../crd")]);
-        const streams = await readLiveCrds({ kubeconfig, groups });
-        return { crds: streams.length ? parseCrdStreams(streams, { live: true }).crds : new Map(), live: true };
-    },
 };
 
 export async function runPreflightCommand(options: PreflightCommandOptions, io: PreflightIO, deps: PreflightDeps = defaultPreflightDeps): Promise<number> {
@@ -104,7 +92,7 @@ export function registerPreflightCommand(program: Command): void {
         .option("--json", "print JSON", false)
         .option("--cwd <dir>", "project directory", process.cwd())
         .action(async (opts: PreflightCommandOptions & { offline: boolean }) => {
-            const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineAddonCrds };
+            const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineCrdLoaders };
             process.exitCode = await runPreflightCommand(opts, {
                 stdout: (t) => process.stdout.write(t),
                 stderr: (t) => process.stderr.write(t),

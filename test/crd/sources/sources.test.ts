@@ -8,6 +8,7 @@ import { loadCrdSource, CrdSourceError, rewriteUrl } from "../../../src/crd/sour
 import { parseCrdStreams } from "../../../src/crd";
 import { crdObject } from "../builders";
 import { startServer, TestServer } from "./server";
+import { testKubeconfig } from "../../helpers/kubeconfig";
 
 const crdYaml = (name: string) => yaml.dump(crdObject({ name }));
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -195,12 +196,7 @@ describe("live cluster source (kube:)", () => {
         const list = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinitionList", items: [live("applications.argoproj.io", "argoproj.io"), live("certificates.cert-manager.io", "cert-manager.io")].map(({ apiVersion: _a, kind: _k, ...rest }) => rest) };
         server = await startServer({ "/apis/apiextensions.k8s.io/v1/customresourcedefinitions": { body: JSON.stringify(list), contentType: "application/json" } });
         kubeconfigPath = path.join(tmp("bluegreen-kube-"), "config");
-        fs.writeFileSync(kubeconfigPath, yaml.dump({
-            apiVersion: "v1", kind: "Config", "current-context": "test",
-            clusters: [{ name: "test", cluster: { server: server.url, "insecure-skip-tls-verify": true } }],
-            users: [{ name: "test", user: { token: "t" } }],
-            contexts: [{ name: "test", context: { cluster: "test", user: "test" } }],
-        }));
+        fs.writeFileSync(kubeconfigPath, yaml.dump(testKubeconfig(server.url)));
     });
     afterAll(() => server.close());
 
