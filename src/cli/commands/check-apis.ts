@@ -4,6 +4,7 @@
  * 1 when something is, 2 on bad input.
  */
 import * as fs from "fs";
+import { CommandIO, processIO } from "../io";
 import { Command } from "commander";
 import {
     ApiRule,
@@ -24,9 +25,7 @@ export interface CheckApisOptions {
     paths: string[];
 }
 
-export interface CheckApisIO {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
+export interface CheckApisIO extends CommandIO {
     readStdin: () => Promise<string>;
 }
 
@@ -86,7 +85,7 @@ export function registerCheckApisCommand(program: Command): void {
         .action(async (paths: string[], opts: Omit<CheckApisOptions, "paths">) => {
             process.exitCode = await runCheckApisCommand(
                 { ...opts, paths },
-                { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), readStdin: readProcessStdin },
+                { ...processIO, readStdin: readProcessStdin },
             );
         });
 }

@@ -3,6 +3,7 @@
  * from the stack config alone. Exit 0 when nothing fails, 1 when something does, 2 on bad input.
  */
 import * as fs from "fs";
+import { CommandIO, processIO } from "../io";
 import { onlineCrdLoaders } from "../../addons/online-crds";
 import * as path from "path";
 import { Command } from "commander";
@@ -21,10 +22,7 @@ export interface PreflightCommandOptions {
     cwd: string;
 }
 
-export interface PreflightIO {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
-}
+export type PreflightIO = CommandIO;
 
 export const defaultPreflightDeps: PreflightDeps = {
     scanManifests: (manifestsPath, target) =>
@@ -93,9 +91,6 @@ export function registerPreflightCommand(program: Command): void {
         .option("--cwd <dir>", "project directory", process.cwd())
         .action(async (opts: PreflightCommandOptions & { offline: boolean }) => {
             const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineCrdLoaders };
-            process.exitCode = await runPreflightCommand(opts, {
-                stdout: (t) => process.stdout.write(t),
-                stderr: (t) => process.stderr.write(t),
-            }, deps);
+            process.exitCode = await runPreflightCommand(opts, processIO, deps);
         });
 }
