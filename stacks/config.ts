@@ -387,6 +387,11 @@ const cutover = z.strictObject({
     previousColor: z.enum(COLORS).optional(),
 });
 
+/** The cutover settings a stack gets when it sets none. */
+export function cutoverDefaults(): z.output<typeof cutover> {
+    return cutover.parse({});
+}
+
 const gitops = z.strictObject({
     /** A local checkout of the GitOps repository, scanned for removed API versions by `bluegreen preflight`. */
     manifestsPath: z.string().min(1).optional(),

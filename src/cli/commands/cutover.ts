@@ -4,7 +4,7 @@
  * input or a failed operation, 130 interrupted (last applied weights left in place).
  */
 import { Command, Option } from "commander";
-import { Color, COLORS, ConfigError, CutoverConfig, loadEnvironmentConfig } from "../../../stacks/config";
+import { Color, COLORS, ConfigError, CutoverConfig, cutoverDefaults, loadEnvironmentConfig } from "../../../stacks/config";
 import { readStackFile, StackFileError } from "../../config/stack-file";
 import { Clock, formatWeights, Gate, StackOperations, StackView, systemClock } from "../../cutover/model";
 import { EXIT_CODES, runCutover, runRollback } from "../../cutover/run";
@@ -37,8 +37,9 @@ export function cutoverSettings(options: Pick<CutoverCommandOptions, "stack" | "
     try {
         config = loadEnvironmentConfig(readStackFile(options.cwd, options.stack).values).cutover;
     } catch (err) {
+        // The stack may live elsewhere (--cwd at another project layout): flags and defaults still apply.
         if (!(err instanceof StackFileError)) throw err;
-        config = loadEnvironmentConfig({ network: { cidr: "10.0.0.0/16" }, clusters: { blue: { version: "1.33", nodeGroups: [{ name: "x", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 1, maxSize: 1 }] } } }).cutover;
+        config = cutoverDefaults();
     }
     const number = (flag: string | undefined, fallback: number, name: string) => {
         if (flag === undefined) return fallback;
