@@ -9,7 +9,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { Color } from "../../stacks/config";
 import { ADDON_CATALOG, AddonId } from "../../src/addons/catalog";
-import { AddonCrdsOfColor } from "../../src/addons/crd-gate";
+import { createHash } from "crypto";
+import { ADDON_CRD_LABEL, AddonCrdsOfColor } from "../../src/addons/crd-gate";
 
 /** What an add-on's values and policy may depend on. */
 export interface AddonContext {
@@ -63,12 +64,29 @@ export function mergeValues(base: Record<string, unknown>, override: Record<stri
     return out;
 }
 
-/** The CRD as it is applied: status and server-set metadata dropped. */
-export function crdManifest(object: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The CRD as it is applied: status and server-set metadata dropped, labelled with its add-on (so the
+ * CRD gate can tell it from other CRDs of the same API group).
+ */
+export function crdManifest(object: Record<string, unknown>, addon: AddonId): Record<string, unknown> {
     const { status: _status, metadata, ...rest } = object as { status?: unknown; metadata?: Record<string, unknown> };
     const { resourceVersion: _rv, uid: _uid, generation: _g, creationTimestamp: _c, managedFields: _m, ...keptMetadata } = metadata ?? {};
-    return { ...rest, metadata: keptMetadata };
+    const labels = (keptMetadata.labels ?? {}) as Record<string, string>;
+    return { ...rest, metadata: { ...keptMetadata, labels: { ...labels, [ADDON_CRD_LABEL]: addon } } };
 }
+
+const IAM_ROLE_NAME_MAX = 64;
+
+/** `<cluster>-<add-on>`, shortened with a hash of the whole when longer than IAM allows. */
+export function addonRoleName(clusterName: string, addon: AddonId): string {
+    const full = `${clusterName}-${addon}`;
+    if (full.length <= IAM_ROLE_NAME_MAX) return full;
+    const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
+    return `${full.slice(0, IAM_ROLE_NAME_MAX - hash.length - 1)}-${hash}`;
+}
+
+/** Offline the CRDs are known by name only; their contents come from the add-on's CRD source at deploy time. */
+export const CRD_CONTENT_FETCHED_AT_DEPLOY = "<fetched at deploy time from the add-on's CRD source>";
 
 /** Merged outside an `apply` where possible, so values computed later (a VPC id) don't hide the rest in a preview. */
 function withUserValues(values: pulumi.Input<Record<string, unknown>>, userValues: Record<string, unknown>): pulumi.Input<Record<string, unknown>> {
@@ -93,12 +111,12 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
             ? undefined
             : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: catalog.namespace } }, { parent: this, dependsOn: args.clusterReady });
 
-        this.crds = this.applyCrds(name, args.crds, args.clusterReady);
+        this.crds = this.applyCrds(name, definition.id, args.crds, args.clusterReady);
 
         const dependsOn: pulumi.Input<pulumi.Resource>[] = [...this.crds, ...args.clusterReady, ...(namespace ? [namespace] : [])];
         if (definition.serviceAccount && definition.policy) {
             const role = new aws.iam.Role(`${name}-role`, {
-                name: `${context.clusterName}-${definition.id}`,
+                name: addonRoleName(context.clusterName, definition.id),
                 assumeRolePolicy: POD_IDENTITY_TRUST,
             }, parent);
             new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: JSON.stringify(definition.policy(context, args.settings)) }, parent);
@@ -120,6 +138,8 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
             namespace: catalog.namespace,
             skipCrds: true,
             timeout: 900,
+            // Helm's own history (for `helm history` / `helm rollback`), bounded.
+            maxHistory: 10,
             values: withUserValues(definition.values(context, args.settings), args.settings.values),
         }, { parent: this, dependsOn });
 
@@ -127,18 +147,15 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
         this.registerOutputs({ version: this.version, roleArn: this.roleArn });
     }
 
-    private applyCrds(name: string, crds: AddonCrdsOfColor, clusterReady: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
+    private applyCrds(name: string, addon: AddonId, crds: AddonCrdsOfColor, clusterReady: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
         // Kept on removal: deleting a CRD deletes every custom resource of its kinds.
         const options = { parent: this, retainOnDelete: true, dependsOn: clusterReady };
-        if (crds.crds) {
-            return crds.crds.map((crd) => new k8s.apiextensions.CustomResource(`${name}-crd-${crd.name}`, crdManifest(crd.object) as k8s.apiextensions.CustomResourceArgs, options));
-        }
-        // Offline plan: the names are known, the contents are fetched at deploy time.
-        return crds.crdNames.map((crdName) => new k8s.apiextensions.CustomResource(`${name}-crd-${crdName}`, {
-            apiVersion: "apiextensions.k8s.io/v1",
-            kind: "CustomResourceDefinition",
-            metadata: { name: crdName },
-            spec: "<fetched at deploy time from the add-on's CRD source>",
-        } as unknown as k8s.apiextensions.CustomResourceArgs, options));
+        const apply = (crdName: string, manifest: Record<string, unknown>) =>
+            new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd-${crdName}`, manifest as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs, options);
+        if (crds.crds) return crds.crds.map((crd) => apply(crd.name, crdManifest(crd.object, addon)));
+        return crds.crdNames.map((crdName) => apply(crdName, {
+            metadata: { name: crdName, labels: { [ADDON_CRD_LABEL]: addon } },
+            spec: CRD_CONTENT_FETCHED_AT_DEPLOY,
+        }));
     }
 }

@@ -34,7 +34,7 @@ export function decideInPlaceUpgrade(input: {
 }): GateDecision {
     const diff = diffCrdSets(input.current.set, input.target);
     if (verdictAtMost(diff.verdict, input.level)) return { allowed: true, diff };
-    const from = input.current.version ?? "the version on the cluster";
+    const from = input.current.version ?? "the version on the cluster (not recorded)";
     const changes = orderChanges(diff.changes).filter((c) => !verdictAtMost(c.class, input.level));
     const shown = changes.slice(0, FIRST_CHANGES_SHOWN).map((c) => `    - ${c.class}: ${c.crd}${c.version ? ` ${c.version}` : ""} ${c.path || ""} ${c.message} [${c.rule}]`.replace(/\s+\[/, " ["));
     const other = COLORS.find((c) => c !== input.color)!;
@@ -102,6 +102,44 @@ export function addonVersion(config: EnvironmentConfig, color: Color, addon: Add
     return spec.version ?? ADDON_CATALOG[addon].defaultVersion;
 }
 
+/**
+ * Put on every CRD this program applies, naming its add-on. An API group is not an add-on's alone
+ * (argoproj.io also holds Argo Rollouts' and Workflows' CRDs): the gate compares only the live CRDs
+ * an add-on owns — labelled so, or named by the target version or the catalog.
+ */
+export const ADDON_CRD_LABEL = "bluegreen/addon";
+
+/** The CRDs of a live cluster that belong to an add-on, without this program's own label (not a change). */
+export function liveCrdsOfAddon(live: CrdSet, addon: AddonId, targetNames: ReadonlySet<string>): CrdSet {
+    const catalog = ADDON_CATALOG[addon];
+    const crds = new Map<string, ParsedCrd>();
+    for (const [name, crd] of live.crds) {
+        const group = (crd.object.spec as { group?: string } | undefined)?.group;
+        const metadata = (crd.object.metadata ?? {}) as { labels?: Record<string, string> };
+        const labelled = metadata.labels?.[ADDON_CRD_LABEL];
+        if (!group || !catalog.crdGroups.includes(group)) continue;
+        if (labelled !== addon && !targetNames.has(name) && !catalog.knownCrds.includes(name)) continue;
+        if (labelled === undefined) {
+            crds.set(name, crd);
+            continue;
+        }
+        const { [ADDON_CRD_LABEL]: _ours, ...labels } = metadata.labels!;
+        crds.set(name, { ...crd, object: { ...crd.object, metadata: { ...metadata, labels } } });
+    }
+    return { crds, live: live.live };
+}
+
+/** A CRD source that could not be read: the gate cannot decide, so nothing is changed. */
+export class CrdGateLoadError extends Error {
+    constructor(what: string, reason: Error) {
+        super(
+            `The CRD gate could not load ${what}: ${reason.message.split("\n")[0]}\n` +
+                "  The gate does not run without them, so nothing was changed. Fix the cause (network, a mirror through BLUEGREEN_URL_REWRITE, or the version), then run again.",
+        );
+        this.name = "CrdGateLoadError";
+    }
+}
+
 export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrdDeps): Promise<AddonCrdPlan> {
     const plan: AddonCrdPlan = { colors: {}, crdChanges: {}, notes: [] };
     if (deps.offline) {
@@ -112,28 +150,37 @@ export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrd
                 (plan.colors[color] ??= {})[addon] = { version, crdNames: ADDON_CATALOG[addon].knownCrds, gate: "not-checked-offline" };
             }
         }
-        plan.notes.push("offline: CRDs are shown by name and fetched at deploy time; the CRD gate runs on `pulumi preview` / `pulumi up`, not here");
+        plan.notes.push(
+            "CRD gate skipped offline: the plan makes no network call, so no CRD is fetched and no cluster is read. CRDs are shown by the names the catalog lists, their contents fetched at deploy time; the gate runs on every `pulumi preview` / `pulumi up` (and `bluegreen preflight`)",
+        );
         return plan;
     }
 
     const targets = new Map<string, Promise<CrdSet>>();
-    const targetCrds = (addon: AddonId, version: string) => {
+    const targetCrds = (addon: AddonId, version: string, purpose: string): Promise<CrdSet> => {
         const key = `${addon}@${version}`;
-        if (!targets.has(key)) targets.set(key, deps.loadAddonCrds(addon, version));
+        if (!targets.has(key)) {
+            targets.set(key, deps.loadAddonCrds(addon, version).catch((err: Error) => {
+                throw new CrdGateLoadError(`the CRDs of ${addon} ${version} (${purpose})`, err);
+            }));
+        }
         return targets.get(key)!;
     };
-    const previous = await deps.previousDeployment();
+    const previous = await deps.previousDeployment().catch((err: Error) => {
+        throw new CrdGateLoadError("the stack's previous outputs (which add-on versions each cluster runs)", err);
+    });
     const failures: string[] = [];
     for (const color of presentColors(config)) {
+        const recorded = previous?.clusters?.[color];
+        const live = recorded?.kubeconfig ? readLiveOnce(recorded.kubeconfig, config, color, deps) : undefined;
         for (const addon of ADDON_IDS) {
             const version = addonVersion(config, color, addon);
             if (!version) continue;
-            const target = await targetCrds(addon, version);
+            const target = await targetCrds(addon, version, `clusters.${color}.addons.${addon}.version`);
             const entry: AddonCrdsOfColor = { version, crds: [...target.crds.values()], crdNames: [...target.crds.keys()], gate: "new-install" };
             (plan.colors[color] ??= {})[addon] = entry;
-            const installed = previous?.clusters?.[color]?.addons?.[addon]?.version;
-            if (installed === undefined) continue;
-            const current = await currentCrds(addon, installed, previous?.clusters?.[color]?.kubeconfig, deps, plan.notes, color, targetCrds);
+            const current = await currentCrds({ addon, color, installedVersion: recorded?.addons?.[addon]?.version, live, target, notes: plan.notes, targetCrds });
+            if (!current) continue;
             const decision = decideInPlaceUpgrade({ addon, color, targetVersion: version, target, current, level: config.clusters[color]!.addons[addon].inPlaceCrdChanges });
             if (!decision.allowed) failures.push(decision.message!);
             entry.gate = decision.diff?.verdict === "identical" ? "unchanged" : "upgrade-allowed";
@@ -147,30 +194,50 @@ export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrd
         const from = blue?.[addon];
         const to = green?.[addon];
         if (!from || !to) continue;
-        const diff = diffCrdSets(await targetCrds(addon, from.version), await targetCrds(addon, to.version));
+        const diff = diffCrdSets(
+            await targetCrds(addon, from.version, `clusters.blue.addons.${addon}.version`),
+            await targetCrds(addon, to.version, `clusters.green.addons.${addon}.version`),
+        );
         plan.crdChanges[addon] = { from: from.version, to: to.version, verdict: diff.verdict, ...diff.summary };
     }
     return plan;
 }
 
-async function currentCrds(
-    addon: AddonId,
-    installedVersion: string,
-    kubeconfig: string | undefined,
-    deps: AddonCrdDeps,
-    notes: string[],
-    color: Color,
-    targetCrds: (addon: AddonId, version: string) => Promise<CrdSet>,
-): Promise<CurrentCrds> {
-    if (kubeconfig) {
-        try {
-            const live = await deps.readLiveCrds(kubeconfig, ADDON_CATALOG[addon].crdGroups);
-            if (live.crds.size > 0) return { version: installedVersion, set: live, source: "live" };
-            notes.push(`${addon} on ${color}: the cluster has no CRD of ${ADDON_CATALOG[addon].crdGroups.join(", ")}; compared with ${installedVersion}'s CRDs instead`);
-        } catch (err) {
-            notes.push(`${addon} on ${color}: could not read the cluster's CRDs (${(err as Error).message.split("\n")[0]}); compared with ${installedVersion}'s CRDs, as recorded at the last deployment`);
+/** One read of a cluster's CRDs for all its add-ons' groups; a failure is kept, to be noted per add-on. */
+function readLiveOnce(kubeconfig: string, config: EnvironmentConfig, color: Color, deps: AddonCrdDeps): Promise<CrdSet | Error> {
+    const groups = [...new Set(ADDON_IDS.filter((addon) => addonVersion(config, color, addon)).flatMap((addon) => ADDON_CATALOG[addon].crdGroups))];
+    return deps.readLiveCrds(kubeconfig, groups).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+}
+
+/**
+ * What the cluster has now, or undefined when the add-on is not on it yet (a new install).
+ * Live first; when the cluster cannot be read, the CRDs of the version recorded at the last deployment.
+ */
+async function currentCrds(input: {
+    addon: AddonId;
+    color: Color;
+    installedVersion?: string;
+    live?: Promise<CrdSet | Error>;
+    target: CrdSet;
+    notes: string[];
+    targetCrds: (addon: AddonId, version: string, purpose: string) => Promise<CrdSet>;
+}): Promise<CurrentCrds | undefined> {
+    const { addon, color, installedVersion, notes } = input;
+    const groups = ADDON_CATALOG[addon].crdGroups.join(", ");
+    const live = await input.live;
+    if (live instanceof Error) {
+        if (installedVersion === undefined) {
+            notes.push(`${addon} on ${color}: not recorded at the last deployment and the cluster's CRDs could not be read (${live.message.split("\n")[0]}); installed as new`);
+            return undefined;
         }
+        notes.push(`${addon} on ${color}: could not read the cluster's CRDs (${live.message.split("\n")[0]}); compared with ${installedVersion}'s CRDs, as recorded at the last deployment`);
+    } else if (live) {
+        const owned = liveCrdsOfAddon(live, addon, new Set(input.target.crds.keys()));
+        if (owned.crds.size > 0) return { version: installedVersion, set: owned, source: "live" };
+        if (installedVersion === undefined) return undefined;
+        notes.push(`${addon} on ${color}: the cluster has no CRD of ${addon} (${groups}); compared with ${installedVersion}'s CRDs instead`);
     }
+    if (installedVersion === undefined) return undefined;
     // A fetch failure here propagates: the gate never silently passes.
-    return { version: installedVersion, set: await targetCrds(addon, installedVersion), source: "previous-version" };
+    return { version: installedVersion, set: await input.targetCrds(addon, installedVersion, `the version ${color} runs, recorded at the last deployment`), source: "previous-version" };
 }
