@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Color, EnvironmentConfig, presentColors, trafficCarryingColors } from "../stacks/config";
-import { AddonCrdDeps, AddonCrdPlan, prepareAddonCrds } from "../src/addons/crd-gate";
+import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds } from "../src/addons/crd-gate";
 import { ClusterAddons } from "./addons";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
@@ -125,7 +125,11 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
  * any resource is registered.
  */
 export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps): Promise<Record<string, unknown>> {
-    const addonCrds = await prepareAddonCrds(inputs.config, crdDeps);
+    const addonCrds = await prepareAddonCrds(inputs.config, crdDeps).catch((err: unknown) => {
+        // The gate's message is the whole story: shown without a stack trace.
+        if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
+        throw err;
+    });
     if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
     const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds });
     return { environment: inputs.environment, region: inputs.region, ...environment.outputs() };

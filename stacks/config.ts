@@ -126,6 +126,8 @@ const argocdAddon = z.strictObject({
             repoURL: z.string().min(1),
             path: z.string().min(1),
             targetRevision: z.string().min(1).default("HEAD"),
+            /** The path is a Helm chart: the root app passes it `bluegreen: { environment, color, clusterName }` as values. */
+            helmValues: z.boolean().default(false),
         })
         .optional(),
 });

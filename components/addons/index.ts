@@ -36,8 +36,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
             "external-dns": { definition: externalDns as AddonDefinition<never>, settings: args.config["external-dns"] },
         };
         for (const [id, { definition, settings: addonSettings }] of Object.entries(settings) as [AddonId, (typeof settings)[AddonId]][]) {
+            if (!args.config[id].enabled) continue;
             const crds = args.crds[id];
-            if (!crds || !args.config[id].enabled) continue;
+            if (!crds) throw new Error(`${id} is enabled on ${args.color} but the CRD gate has no entry for it: prepareAddonCrds must run on the same config`);
             this.addons[id] = new ClusterAddon(`${name}-${id}`, {
                 definition,
                 settings: addonSettings as never,

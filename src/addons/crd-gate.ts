@@ -129,12 +129,12 @@ export function liveCrdsOfAddon(live: CrdSet, addon: AddonId, targetNames: Reado
     return { crds, live: live.live };
 }
 
-/** A CRD source that could not be read: the gate cannot decide, so nothing is changed. */
+/** A CRD source that could not be read: the gate cannot decide, so nothing is changed. The reason comes first. */
 export class CrdGateLoadError extends Error {
-    constructor(what: string, reason: Error) {
+    constructor(what: string, readonly reason: Error) {
         super(
-            `The CRD gate could not load ${what}: ${reason.message.split("\n")[0]}\n` +
-                "  The gate does not run without them, so nothing was changed. Fix the cause (network, a mirror through BLUEGREEN_URL_REWRITE, or the version), then run again.",
+            `${reason.message}\n` +
+                `  The CRD gate needs ${what} and does not run without them, so nothing was changed. Fix the cause (network, a mirror through BLUEGREEN_URL_REWRITE, or the version), then run again.`,
         );
         this.name = "CrdGateLoadError";
     }

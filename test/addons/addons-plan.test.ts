@@ -1,4 +1,9 @@
+import { BlueGreenEnvironment } from "../../components/environment";
+import { loadEnvironmentConfig } from "../../stacks/config";
+import { prepareAddonCrds } from "../../src/addons/crd-gate";
 import { Plan } from "../../src/plan/model";
+import { recordPlan } from "../../src/plan/run";
+import { OFFLINE_CRD_DEPS } from "../../src/plan/stack-plan";
 import { adminPasswordHash } from "../../components/addons/argocd";
 import { mergeValues } from "../../components/addons/addon";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
@@ -24,11 +29,40 @@ describe("add-ons on every color", () => {
         ["blue", "argocd", "argo-cd", "8.5.0", "https://argoproj.github.io/argo-helm", "argocd"],
         ["green", "argocd", "argo-cd", "9.1.0", "https://argoproj.github.io/argo-helm", "argocd"],
         ["blue", "aws-load-balancer-controller", "aws-load-balancer-controller", "1.14.0", "https://aws.github.io/eks-charts", "kube-system"],
+        ["green", "aws-load-balancer-controller", "aws-load-balancer-controller", "1.14.0", "https://aws.github.io/eks-charts", "kube-system"],
+        ["blue", "external-dns", "external-dns", "1.15.0", "https://kubernetes-sigs.github.io/external-dns", "external-dns"],
         ["green", "external-dns", "external-dns", "1.15.0", "https://kubernetes-sigs.github.io/external-dns", "external-dns"],
-    ])("%s %s: chart %s %s from its repository into %s, CRDs skipped by Helm, on the color's cluster", (color, addon, chart, version, repo, namespace) => {
+    ])("%s %s: chart %s %s from %s into namespace %s, CRDs skipped by Helm, on the color's cluster after it is ready", (color, addon, chart, version, repo, namespace) => {
         const r = release(color, addon);
-        expect(r.inputs).toMatchObject({ chart, version, repositoryOpts: { repo }, namespace, skipCrds: true });
+        expect(r.inputs).toMatchObject({ name: addon, chart, version, repositoryOpts: { repo }, namespace, skipCrds: true });
         expect(r.provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", `dev-${color}-k8s`).urn);
+        expect(r.dependencies).toContain(resourceNamed(plan, "aws:eks/nodeGroup:NodeGroup", `dev-${color}-system`).urn);
+        expect(plan.outputs.clusters).toBe("<secret>");
+    });
+
+    test("each color's add-ons are one component under the environment, with the color's providers", () => {
+        const environment = resourceNamed(plan, "bluegreen:index:Environment", "dev");
+        for (const color of ["blue", "green"]) {
+            const addonsOfColor = resourceNamed(plan, "bluegreen:index:ClusterAddons", `dev-${color}-addons`);
+            expect(addonsOfColor.parent).toBe(environment.urn);
+            expect(resourceNamed(plan, "aws:iam/role:Role", `dev-${color}-addons-external-dns-role`).provider).toBe(resourceNamed(plan, "pulumi:providers:aws", `dev-${color}-aws`).urn);
+        }
+    });
+
+    test("the chart version of each add-on is recorded per color for the stack output (clusters.<color>.addons.<name>.version)", async () => {
+        const config = loadEnvironmentConfig(rawConfig({
+            clusters: { blue: clusterSpec("1.33", { addons: addons("8.5.0") }), green: clusterSpec("1.34", { addons: addons("9.1.0") }) },
+        }));
+        const inputs = { config, environment: "dev", region: "eu-west-1" };
+        const recorded = await recordPlan(async () => {
+            const addonCrds = await prepareAddonCrds(config, OFFLINE_CRD_DEPS);
+            const environment = new BlueGreenEnvironment("dev", { ...inputs, addonCrds });
+            return { blue: environment.addons.blue!.versions(), green: environment.addons.green!.versions() };
+        }, { stack: "dev", region: "eu-west-1" });
+        expect(recorded.outputs).toEqual({
+            blue: { argocd: { version: "8.5.0" }, "aws-load-balancer-controller": { version: "1.14.0" }, "external-dns": { version: "1.15.0" } },
+            green: { argocd: { version: "9.1.0" }, "aws-load-balancer-controller": { version: "1.14.0" }, "external-dns": { version: "1.15.0" } },
+        });
     });
 
     test("the controller knows its cluster, region and VPC", () => {
@@ -96,7 +130,7 @@ describe("add-ons on every color", () => {
     test("external-dns may change records only in the configured zones", () => {
         const policy = JSON.parse(String(resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", "dev-blue-addons-external-dns-policy").inputs.policy));
         expect(policy.Statement).toEqual([
-            { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource"], Resource: ["arn:aws:route53:::hostedzone/Z0123456789ABC", "arn:aws:route53:::hostedzone/Z0123456789DEF"] },
+            { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"], Resource: ["arn:aws:route53:::hostedzone/Z0123456789ABC", "arn:aws:route53:::hostedzone/Z0123456789DEF"] },
             { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: "*" },
         ]);
     });
@@ -122,6 +156,24 @@ describe("add-ons on every color", () => {
         expect(root.dependencies).toContain(resourceNamed(plan, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "dev-green-addons-argocd-crd-applications.argoproj.io").urn);
         const secret = resourceNamed(plan, "kubernetes:core/v1:Secret", "dev-green-argocd-in-cluster");
         expect((secret.inputs.metadata as { labels: unknown }).labels).toEqual({ "bluegreen/color": "green", "bluegreen/environment": "dev", "argocd.argoproj.io/secret-type": "cluster" });
+    });
+
+    test("a Helm root app gets the color, environment and cluster as values; without a password ArgoCD's values stay readable", async () => {
+        const helmRoot = await planFor(rawConfig({
+            clusters: { blue: clusterSpec("1.33", { addons: { argocd: { bootstrap: { repoURL: "https://git.example.com/platform.git", path: "charts/root", helmValues: true } } } }) },
+        }));
+        const root = resourceNamed(helmRoot, "kubernetes:argoproj.io/v1alpha1:Application", "dev-blue-argocd-root-app");
+        expect((root.inputs.spec as { source: unknown }).source).toEqual({
+            repoURL: "https://git.example.com/platform.git",
+            path: "charts/root",
+            targetRevision: "HEAD",
+            helm: { valuesObject: { bluegreen: { environment: "dev", color: "blue", clusterName: "dev-blue" } } },
+        });
+        // A plain directory gets no helm block (Argo CD would render it as a chart).
+        expect((resourceNamed(plan, "kubernetes:argoproj.io/v1alpha1:Application", "dev-green-argocd-root-app").inputs.spec as { source: Record<string, unknown> }).source.helm).toBeUndefined();
+        const values = resourceNamed(helmRoot, "kubernetes:helm.sh/v3:Release", "dev-blue-addons-argocd-release").inputs.values as Record<string, unknown>;
+        expect(values).toMatchObject({ crds: { install: false }, global: { additionalLabels: { "bluegreen/color": "blue", "bluegreen/environment": "dev" } } });
+        expect(values.configs).toBeUndefined();
     });
 
     test("without zones external-dns is not installed; enabling it without zones is a config error", async () => {

@@ -2,7 +2,8 @@
  * ArgoCD, installed by Pulumi because ArgoCD cannot install itself. Optionally bootstrapped with a
  * root Application (app of apps) so a new cluster gets every Kubernetes resource of the environment
  * from Git. Both colors point at the same repository; the in-cluster cluster secret carries
- * `bluegreen/color` and `bluegreen/environment` labels for ApplicationSet cluster generators.
+ * `bluegreen/color` and `bluegreen/environment` labels for ApplicationSet cluster generators, and a
+ * Helm root app gets them as values, so manifests can differ per color.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,7 +14,7 @@ import { AddonDefinition } from "../addon";
 
 export interface ArgoCdSettings {
     highAvailability: boolean;
-    bootstrap?: { repoURL: string; path: string; targetRevision: string };
+    bootstrap?: { repoURL: string; path: string; targetRevision: string; helmValues: boolean };
     values: Record<string, unknown>;
     /** The admin password (a Pulumi secret); without one, the chart generates argocd-initial-admin-secret. */
     adminPassword?: pulumi.Input<string>;
@@ -69,7 +70,15 @@ export const argocd: AddonDefinition<ArgoCdSettings> = {
             metadata: { name: "root", namespace, labels },
             spec: {
                 project: "default",
-                source: { repoURL: settings.bootstrap.repoURL, path: settings.bootstrap.path, targetRevision: settings.bootstrap.targetRevision },
+                source: {
+                    repoURL: settings.bootstrap.repoURL,
+                    path: settings.bootstrap.path,
+                    targetRevision: settings.bootstrap.targetRevision,
+                    // Only for a Helm chart: a `helm` block on a plain directory would make Argo CD render it as a chart.
+                    ...(settings.bootstrap.helmValues
+                        ? { helm: { valuesObject: { bluegreen: { environment: context.environment, color: context.color, clusterName: context.clusterName } } } }
+                        : {}),
+                },
                 destination: { server: "https://kubernetes.default.svc", namespace },
                 syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
             },

@@ -17,7 +17,8 @@ export function externalDnsPolicy(region: string, zoneIds: string[]): PolicyDocu
     return {
         Version: "2012-10-17",
         Statement: [
-            { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource"], Resource: zones },
+            // No route53:ListTagsForResource: external-dns reads zone tags only to apply --aws-zone-tags filters, which are not used.
+            { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"], Resource: zones },
             { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: "*" },
         ],
     };
