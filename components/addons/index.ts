@@ -1,15 +1,28 @@
 /**
  * The add-ons of one color's cluster, each from its own folder through the one shared mechanism
- * (`ClusterAddon`). Adding an add-on: a folder with its `AddonDefinition`, a catalog entry, a line here.
+ * (`ClusterAddon`). Adding an add-on: a folder with its `AddonDefinition`, a catalog entry, its
+ * settings in the config schema, and a line in `ADDON_DEFINITIONS` and `AddonSettings`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AddonsConfig, Color } from "../../stacks/config";
-import { AddonId } from "../../src/addons/catalog";
+import { ADDON_IDS, AddonId } from "../../src/addons/catalog";
 import { AddonCrdsOfColor } from "../../src/addons/crd-gate";
 import { AddonContext, AddonDefinition, ClusterAddon } from "./addon";
-import { argocd } from "./argocd";
-import { loadBalancerController } from "./aws-load-balancer-controller";
-import { externalDns } from "./external-dns";
+import { argocd, ArgoCdSettings } from "./argocd";
+import { loadBalancerController, LoadBalancerControllerSettings } from "./aws-load-balancer-controller";
+import { externalDns, ExternalDnsSettings } from "./external-dns";
+
+interface AddonSettings {
+    argocd: ArgoCdSettings;
+    "aws-load-balancer-controller": LoadBalancerControllerSettings;
+    "external-dns": ExternalDnsSettings;
+}
+
+const ADDON_DEFINITIONS: { [K in AddonId]: AddonDefinition<AddonSettings[K]> } = {
+    argocd,
+    "aws-load-balancer-controller": loadBalancerController,
+    "external-dns": externalDns,
+};
 
 export interface ClusterAddonsArgs {
     environment: string;
@@ -30,32 +43,29 @@ export class ClusterAddons extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:index:ClusterAddons", name, {}, opts);
         const context: AddonContext = { environment: args.environment, color: args.color, clusterName: args.clusterName, region: args.region, vpcId: args.vpcId };
-        const settings: { [K in AddonId]: { definition: AddonDefinition<never>; settings: unknown } } = {
-            argocd: { definition: argocd as AddonDefinition<never>, settings: { ...args.config.argocd, adminPassword: args.argocdAdminPassword } },
-            "aws-load-balancer-controller": { definition: loadBalancerController as AddonDefinition<never>, settings: args.config["aws-load-balancer-controller"] },
-            "external-dns": { definition: externalDns as AddonDefinition<never>, settings: args.config["external-dns"] },
+        const settings: AddonSettings = {
+            argocd: { ...args.config.argocd, adminPassword: args.argocdAdminPassword },
+            "aws-load-balancer-controller": args.config["aws-load-balancer-controller"],
+            "external-dns": args.config["external-dns"],
         };
-        for (const [id, { definition, settings: addonSettings }] of Object.entries(settings) as [AddonId, (typeof settings)[AddonId]][]) {
-            if (!args.config[id].enabled) continue;
+        const install = <K extends AddonId>(id: K): ClusterAddon<AddonSettings[K]> => {
             const crds = args.crds[id];
             if (!crds) throw new Error(`${id} is enabled on ${args.color} but the CRD gate has no entry for it: prepareAddonCrds must run on the same config`);
-            this.addons[id] = new ClusterAddon(`${name}-${id}`, {
-                definition,
-                settings: addonSettings as never,
-                context,
-                crds,
-                clusterReady: args.clusterReady,
-            }, { parent: this });
+            return new ClusterAddon(`${name}-${id}`, { definition: ADDON_DEFINITIONS[id], settings: settings[id], context, crds, clusterReady: args.clusterReady }, { parent: this });
+        };
+        for (const id of ADDON_IDS) {
+            if (args.config[id].enabled) this.addons[id] = install(id) as ClusterAddon<unknown>;
         }
         this.registerOutputs({ versions: this.versions() });
     }
 
-    /** What custom resources of an add-on's kinds must wait for: its CRDs and its release. */
+    /** What custom resources of an add-on's kinds must wait for: its CRDs and its release (none when it is not installed). */
     dependenciesFor(addon: AddonId): pulumi.Resource[] {
         const installed = this.addons[addon];
         return installed ? [...installed.crds, installed.release] : [];
     }
 
+    /** The chart version per installed add-on: the stack output `clusters.<color>.addons.<name>.version`. */
     versions(): Partial<Record<AddonId, { version: string }>> {
         return Object.fromEntries(Object.entries(this.addons).map(([id, addon]) => [id, { version: addon!.version }]));
     }
