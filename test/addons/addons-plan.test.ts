@@ -5,7 +5,9 @@ import { Plan } from "../../src/plan/model";
 import { recordPlan } from "../../src/plan/run";
 import { OFFLINE_CRD_DEPS } from "../../src/plan/stack-plan";
 import { adminPasswordHash } from "../../components/addons/argocd";
-import { mergeValues } from "../../components/addons/addon";
+import { addonRoleName, mergeValues } from "../../components/addons/addon";
+import { loadBalancerControllerPolicy } from "../../components/addons/aws-load-balancer-controller";
+import { externalDnsPolicy } from "../../components/addons/external-dns";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
 import { planFor, resourceNamed, resourcesOfType } from "../helpers/plan";
 
@@ -117,7 +119,17 @@ describe("add-ons on every color", () => {
         const role = resourceNamed(plan, "aws:iam/role:Role", "dev-green-addons-external-dns-role");
         expect(JSON.parse(String(role.inputs.assumeRolePolicy))).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
         const association = resourceNamed(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "dev-green-addons-external-dns-pod-identity");
-        expect(association.inputs).toMatchObject({ clusterName: "dev-green", namespace: "external-dns", serviceAccount: "external-dns" });
+        expect(association.inputs).toMatchObject({ clusterName: "dev-green", namespace: "external-dns", serviceAccount: "external-dns", roleArn: "<computed>" });
+        expect(association.dependencies).toContain(role.urn);
+        expect(role.inputs.name).toBe("dev-green-external-dns");
+        const policy = resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", "dev-green-addons-external-dns-policy");
+        expect(policy.inputs.role).toBe("dev-green-external-dns");
+        expect(policy.dependencies).toContain(role.urn);
+        const controller = resourceNamed(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "dev-blue-addons-aws-load-balancer-controller-pod-identity");
+        expect(controller.inputs).toMatchObject({ clusterName: "dev-blue", namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" });
+        expect(controller.dependencies).toContain(resourceNamed(plan, "aws:iam/role:Role", "dev-blue-addons-aws-load-balancer-controller-role").urn);
+        // The release waits for the association, so the pods start with their credentials.
+        expect(release("green", "external-dns").dependencies).toContain(association.urn);
         // Through the node groups, which wait for the pod identity agent.
         const nodeGroup = resourceNamed(plan, "aws:eks/nodeGroup:NodeGroup", "dev-green-system");
         expect(association.dependencies).toContain(nodeGroup.urn);
@@ -125,6 +137,17 @@ describe("add-ons on every color", () => {
         expect(resourcesOfType(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => a.inputs.serviceAccount).sort()).toEqual([
             "aws-load-balancer-controller", "aws-load-balancer-controller", "external-dns", "external-dns",
         ]);
+    });
+
+    test("role names stay within IAM's 64 characters, distinct per cluster; policies name the region's partition", () => {
+        expect(addonRoleName("dev-blue", "external-dns")).toBe("dev-blue-external-dns");
+        const long = addonRoleName("platform-payments-eu-central-production-blue", "aws-load-balancer-controller");
+        expect(long).toHaveLength(64);
+        expect(long).toMatch(/^platform-payments-eu-central-production-blue-aws-load-b-[0-9a-f]{8}$/);
+        expect(addonRoleName("platform-payments-eu-central-production-green", "aws-load-balancer-controller")).not.toBe(long);
+        expect(externalDnsPolicy("cn-north-1", ["Z0123456789ABC"]).Statement[0].Resource).toEqual(["arn:aws-cn:route53:::hostedzone/Z0123456789ABC"]);
+        expect(JSON.stringify(loadBalancerControllerPolicy("us-gov-west-1"))).toContain("arn:aws-us-gov:elasticloadbalancing:*:*:targetgroup/*/*");
+        expect(JSON.stringify(loadBalancerControllerPolicy("us-gov-west-1"))).not.toContain("arn:aws:");
     });
 
     test("external-dns may change records only in the configured zones", () => {
