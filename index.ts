@@ -1,5 +1,18 @@
+/**
+ * The Pulumi program: the stack's config, read and validated before any resource is registered,
+ * then the environment it describes. The CRD gate's inputs come from the internet and the stack's
+ * own previous outputs (components/addons/crd-deps.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
 import { pulumiAddonCrdDeps } from "./components/addons/crd-deps";
 import { deployEnvironment } from "./components/environment";
-import { readStackConfig } from "./stacks/pulumi-config";
+import { readEnvironmentInputs } from "./src/config";
 
-export = async () => deployEnvironment(readStackConfig(), pulumiAddonCrdDeps());
+export = async () => {
+    const inputs = readEnvironmentInputs(pulumi.runtime.allConfig(), {
+        stack: pulumi.getStack(),
+        // The AWS provider's own fallback when aws:region is not set.
+        fallbackRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    });
+    return deployEnvironment(inputs, pulumiAddonCrdDeps());
+};

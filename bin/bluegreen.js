@@ -2,9 +2,9 @@
 "use strict";
 const path = require("path");
 const fs = require("fs");
-const entry = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
+const entry = path.join(__dirname, "..", "dist", "cli.js");
 if (!fs.existsSync(entry)) {
     process.stderr.write("bluegreen: the compiled CLI is missing; run `npm run build` (npm ci runs it for you).\n");
     process.exit(2);
 }
-require(entry).main(process.argv);
+require(entry).run(process.argv);

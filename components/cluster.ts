@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
-import { ClusterSpec, Color, NodeGroupSpec } from "../stacks/config";
+import { ClusterSpec, Color, NodeGroupSpec, partitionOf } from "../src/config";
 import { clusterName } from "./tags";
 
 export interface ColorClusterArgs {
@@ -15,14 +15,16 @@ export interface ColorClusterArgs {
     color: Color;
     spec: ClusterSpec;
     vpcId: pulumi.Input<string>;
-    privateSubnetIds: string[] | pulumi.Input<string[]>;
-    publicSubnetIds: string[] | pulumi.Input<string[]>;
+    privateSubnetIds: pulumi.Input<string[]>;
+    publicSubnetIds: pulumi.Input<string[]>;
     /** Subnet ids known before deployment (an existing VPC): they get this cluster's discovery tag. */
     knownSubnetIds: string[];
     /** IAM principals given cluster-admin through access entries. */
     clusterAdmins: string[];
     /** A cluster that carries user traffic is protected from deletion and replacement. */
     carriesTraffic: boolean;
+    /** The environment's region: AWS-managed policy ARNs are in its partition. */
+    region: string;
 }
 
 const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -69,7 +71,7 @@ export class ColorCluster extends pulumi.ComponentResource {
         }, guarded);
         new aws.kms.Alias(`${name}-secrets`, { name: `alias/eks/${this.clusterName}`, targetKeyId: secretsKey.keyId }, parent);
 
-        const serviceRole = this.clusterServiceRole(name, secretsKey);
+        const serviceRole = this.clusterServiceRole(name, secretsKey, partitionOf(args.region));
 
         const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
         args.clusterAdmins.forEach((principalArn, index) => {
@@ -138,7 +140,7 @@ export class ColorCluster extends pulumi.ComponentResource {
         }, parent);
         const nodePolicies = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
             role: nodeRole.name,
-            policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:iam::aws:policy/${policy}`,
+            policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${policy}`,
         }, parent));
 
         const nodeGroups = spec.nodeGroups.map((group) => this.nodeGroup(name, group, spec, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds));
@@ -157,7 +159,7 @@ export class ColorCluster extends pulumi.ComponentResource {
     }
 
     /** The control plane's role, with use of its own secrets key (as the EKS module for Terraform does). */
-    private clusterServiceRole(name: string, secretsKey: aws.kms.Key): aws.iam.Role {
+    private clusterServiceRole(name: string, secretsKey: aws.kms.Key, partition: string): aws.iam.Role {
         const parent = { parent: this };
         const role = new aws.iam.Role(`${name}-cluster`, {
             name: `${this.clusterName}-cluster`,
@@ -166,11 +168,10 @@ export class ColorCluster extends pulumi.ComponentResource {
                 Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
             }),
         }, parent);
-        const partition = aws.getPartitionOutput({}, parent).partition;
         for (const policy of ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"]) {
             new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, {
                 role: role.name,
-                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+                policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
             }, parent);
         }
         new aws.iam.RolePolicy(`${name}-cluster-secrets-key`, {
@@ -202,7 +203,7 @@ export class ColorCluster extends pulumi.ComponentResource {
         cluster: eks.Cluster,
         nodeRole: aws.iam.Role,
         dependsOn: pulumi.Resource[],
-        subnetIds: string[] | pulumi.Input<string[]>,
+        subnetIds: pulumi.Input<string[]>,
     ): aws.eks.NodeGroup {
         const maxUnavailable = group.maxUnavailable;
         return new aws.eks.NodeGroup(`${name}-${group.name}`, {

@@ -5,20 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Color, EnvironmentConfig, presentColors, trafficCarryingColors } from "../stacks/config";
+import { Color, EnvironmentInputs, presentColors, trafficCarryingColors } from "../src/config";
 import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds } from "../src/addons/crd-gate";
 import { ClusterAddons } from "./addons";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
 import { createRouting, RoutedCluster, TrafficRouting } from "./routing";
 import { environmentTags } from "./tags";
-
-export interface EnvironmentInputs {
-    config: EnvironmentConfig;
-    /** The environment's name: `bluegreen:environment`, or the stack name. */
-    environment: string;
-    region: string;
-}
 
 export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {
     /** Add-on CRDs per color, already through the CRD gate. */
@@ -31,6 +24,8 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
     readonly addons: Partial<Record<Color, ClusterAddons>> = {};
     readonly routing?: TrafficRouting;
     private readonly addonCrds: AddonCrdPlan;
+    /** What the stack exports (and this component registers as its outputs). */
+    readonly stackOutputs: Record<string, unknown>;
 
     constructor(name: string, args: BlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:index:Environment", name, {}, opts);
@@ -60,6 +55,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 publicSubnetIds: this.network.publicSubnetIds,
                 knownSubnetIds,
                 clusterAdmins: config.access.clusterAdmins,
+                region,
                 carriesTraffic: protectedColors.has(color),
             }, { parent: this, providers: { aws: colorProvider } });
             const cluster = this.clusters[color]!;
@@ -93,11 +89,12 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 ),
             }, { parent: this, providers: { aws: sharedProvider } });
         }
-        this.registerOutputs({});
+        this.stackOutputs = this.collectOutputs();
+        this.registerOutputs(this.stackOutputs);
     }
 
     /** The stack outputs: per color the cluster's identity and kubeconfig (secret). */
-    outputs(): Record<string, unknown> {
+    private collectOutputs(): Record<string, unknown> {
         const clusters: Record<string, unknown> = {};
         for (const [color, cluster] of Object.entries(this.clusters)) {
             clusters[color] = {
@@ -132,5 +129,5 @@ export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: Addo
     });
     if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
     const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds });
-    return { environment: inputs.environment, region: inputs.region, ...environment.outputs() };
+    return { environment: inputs.environment, region: inputs.region, ...environment.stackOutputs };
 }

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { NetworkConfig } from "../stacks/config";
+import { NetworkConfig } from "../src/config";
 import { planSubnets } from "../src/network/subnet-plan";
 
 export interface NetworkArgs {
@@ -68,7 +68,7 @@ export class Network extends pulumi.ComponentResource {
         for (const slot of layout) {
             const az = zones.names.apply((names) => {
                 if (names.length <= slot.availabilityZoneIndex) {
-                    throw new Error(`network.availabilityZoneCount is ${azCount} but the region has only ${names.length} available zones`);
+                    throw new pulumi.ResourceError(`network.availabilityZoneCount is ${azCount} but the region has only ${names.length} available zones: lower it to ${names.length}`, this);
                 }
                 return names[slot.availabilityZoneIndex];
             });

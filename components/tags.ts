@@ -1,4 +1,4 @@
-import { Color } from "../stacks/config";
+import { Color } from "../src/config";
 
 /** Tags every AWS resource of the environment carries (applied through the providers' default tags). */
 export function environmentTags(environment: string, color?: Color): Record<string, string> {

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { Color } from "../../stacks/config";
+import { Color } from "../../src/config";
 import { ADDON_CATALOG, AddonId } from "../../src/addons/catalog";
 import { createHash } from "crypto";
 import { ADDON_CRD_LABEL, AddonCrdsOfColor } from "../../src/addons/crd-gate";

@@ -4,7 +4,7 @@
  * settings in the config schema, and a line in `ADDON_DEFINITIONS` and `AddonSettings`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AddonsConfig, Color } from "../../stacks/config";
+import { AddonsConfig, Color } from "../../src/config";
 import { ADDON_IDS, AddonId } from "../../src/addons/catalog";
 import { AddonCrdsOfColor } from "../../src/addons/crd-gate";
 import { AddonContext, AddonDefinition, ClusterAddon } from "./addon";
@@ -50,7 +50,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         };
         const install = <K extends AddonId>(id: K): ClusterAddon<AddonSettings[K]> => {
             const crds = args.crds[id];
-            if (!crds) throw new Error(`${id} is enabled on ${args.color} but the CRD gate has no entry for it: prepareAddonCrds must run on the same config`);
+            if (!crds) throw new pulumi.ResourceError(`${id} is enabled on ${args.color} but the CRD gate has no entry for it: prepareAddonCrds must run on the same config`, this);
             return new ClusterAddon(`${name}-${id}`, { definition: ADDON_DEFINITIONS[id], settings: settings[id], context, crds, clusterReady: args.clusterReady }, { parent: this });
         };
         for (const id of ADDON_IDS) {

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { Color, RoutedApp, RoutingConfig } from "../../stacks/config";
+import { Color, RoutedApp, RoutingConfig } from "../../src/config";
 import { PlannedRule, planRules, TESTER_HEADER } from "../../src/routing/rules";
 import { egressPorts, hostnameForName, targetGroupPortOf, targetPortOf, verificationUrlOf } from "../../src/routing/targets";
 import { forwardTargets, weightOf } from "../../src/routing/weights";

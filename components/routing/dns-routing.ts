@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { RoutingConfig } from "../../stacks/config";
+import { RoutingConfig } from "../../src/config";
 import { hostnameForName } from "../../src/routing/targets";
 import { ColorWeight, weightOf } from "../../src/routing/weights";
 import { RoutedAppOutput, RoutingOutput, TrafficRouting } from "./outputs";

@@ -1,6 +1,6 @@
 /** Traffic routing between the colors: the shared ALB (alb mode) or weighted Route 53 records (dns mode). */
 import * as pulumi from "@pulumi/pulumi";
-import { Color, EnvironmentConfig } from "../../stacks/config";
+import { Color, EnvironmentConfig } from "../../src/config";
 import { dnsRecordWeights, verificationColor } from "../../src/routing/weights";
 import { AlbRouting, RoutedCluster } from "./alb-routing";
 import { DnsRouting } from "./dns-routing";

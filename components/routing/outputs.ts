@@ -2,7 +2,7 @@
  * The `routing` stack output: what `bluegreen cutover` reads (src/cutover/model.ts). Keep its shape.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Color } from "../../stacks/config";
+import { Color } from "../../src/config";
 
 export interface RoutedAppOutput {
     hostnames: string[];

@@ -5,7 +5,7 @@
  * For a cluster that does not run it yet, anything installs, and the difference between the colors'
  * versions is reported. Pure decisions here; the loading is injected (`AddonCrdDeps`).
  */
-import { Color, COLORS, CrdChangeLevel, EnvironmentConfig, presentColors } from "../../stacks/config";
+import { Color, COLORS, CrdChangeLevel, EnvironmentConfig, presentColors } from "../config";
 import { CrdDiffResult, CrdSet, diffCrdSets, orderChanges, ParsedCrd, verdictAtMost } from "../crd";
 import { ADDON_CATALOG, ADDON_IDS, AddonId } from "./catalog";
 

@@ -1,15 +1,26 @@
 /**
  * The `bluegreen` command line: one program, one sub-command per file under `commands/`.
  * Each command sets `process.exitCode`; nothing here calls `process.exit` so output is flushed.
+ * What the core must not import (the Pulumi program in components/) is handed in by `cli.ts`.
  */
 import { Command } from "commander";
+import type { EnvironmentProgram } from "../plan/stack-plan";
 import { registerCheckApisCommand } from "./commands/check-apis";
 import { registerCrdDiffCommand } from "./commands/crd-diff";
+import { registerCutoverCommand } from "./commands/cutover";
 import { registerPlanCommand } from "./commands/plan";
-import { registerOperatorCommands } from "./commands/cutover";
 import { registerPreflightCommand } from "./commands/preflight";
+import { registerRollbackCommand } from "./commands/rollback";
+import { registerStatusCommand } from "./commands/status";
+import { reportFailure } from "./failure";
+import { processIO } from "./io";
 
-export function buildProgram(): Command {
+export interface CliWiring {
+    /** The environment's Pulumi program, loaded on use (the SDK takes a second to load). */
+    loadProgram: () => Promise<EnvironmentProgram>;
+}
+
+export function buildProgram(wiring: CliWiring): Command {
     const program = new Command("bluegreen")
         .description("Blue/green Amazon EKS upgrades: offline plan, CRD diff, API checks, preflight, gated cutover and rollback")
         .showHelpAfterError()
@@ -18,25 +29,22 @@ export function buildProgram(): Command {
             process.exitCode = err.exitCode === 0 ? 0 : 2;
             throw err;
         });
-    registerPlanCommand(program);
+    registerPlanCommand(program, wiring.loadProgram);
     registerCrdDiffCommand(program);
-    registerOperatorCommands(program);
+    registerCutoverCommand(program);
+    registerRollbackCommand(program);
+    registerStatusCommand(program);
     registerCheckApisCommand(program);
     registerPreflightCommand(program);
     return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
-    const program = buildProgram();
+export async function main(argv: string[], wiring: CliWiring): Promise<void> {
+    const program = buildProgram(wiring);
     try {
         await program.parseAsync(argv);
     } catch (err) {
         if ((err as { code?: string }).code?.startsWith("commander.")) return;
-        process.stderr.write(`bluegreen: ${(err as Error).message}\n`);
-        process.exitCode = 2;
+        process.exitCode = reportFailure(err, processIO, program.args[0] ?? "");
     }
-}
-
-if (require.main === module) {
-    void main(process.argv);
 }

@@ -6,8 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { UserInputError } from "../errors";
+import { NAMESPACE, parseStructuredValue } from "./values";
 
-export const NAMESPACE = "bluegreen";
 export const ENCRYPTED_PLACEHOLDER = "<encrypted: decrypted by the Pulumi CLI at deploy time>";
 
 export interface StackFileConfig {
@@ -21,7 +22,7 @@ export interface StackFileConfig {
     secretPaths: string[];
 }
 
-export class StackFileError extends Error {}
+export class StackFileError extends UserInputError {}
 
 export function stackFilePath(projectDir: string, stack: string): string {
     return path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
@@ -83,6 +84,14 @@ function replaceSecrets(value: unknown, at: string, secretPaths: string[]): unkn
     return value;
 }
 
+/** The stack file's config as Pulumi would hand it to the program: `bluegreen:` values (or `values`) and `aws:region`. */
+export function fullConfigOf(stackFile: StackFileConfig, values: Record<string, unknown> = stackFile.values): Record<string, unknown> {
+    const all: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) all[`${NAMESPACE}:${key}`] = value;
+    if (stackFile.awsRegion !== undefined) all["aws:region"] = stackFile.awsRegion;
+    return all;
+}
+
 /** Splits a config path like `routing.weights.green` or `clusters.green.nodeGroups[0].maxSize`. */
 export function parseConfigPath(configPath: string): Array<string | number> {
     const segments: Array<string | number> = [];
@@ -111,13 +120,7 @@ export function applyOverrides(values: Record<string, unknown>, overrides: strin
         if (eq <= 0) throw new StackFileError(`--set "${override}" must look like key=value, e.g. routing.weights.green=10`);
         const rawKey = override.slice(0, eq).replace(new RegExp(`^${NAMESPACE}:`), "");
         const rawValue = override.slice(eq + 1);
-        let value: unknown = rawValue;
-        try {
-            value = JSON.parse(rawValue);
-        } catch {
-            // a plain string
-        }
-        setAtPath(result, parseConfigPath(rawKey), value);
+        setAtPath(result, parseConfigPath(rawKey), parseStructuredValue(rawValue));
     }
     return result;
 }

@@ -2,6 +2,7 @@
  * Turns CRD text streams into a set of CRDs keyed by name. Only `apiextensions.k8s.io/v1`
  * CustomResourceDefinitions are kept; `v1beta1` ones are refused (removed in Kubernetes 1.22).
  */
+import { UserInputError } from "../errors";
 import * as yaml from "js-yaml";
 import { CrdStream } from "./sources/types";
 
@@ -21,7 +22,7 @@ export interface CrdSet {
     live: boolean;
 }
 
-export class CrdInputError extends Error {}
+export class CrdInputError extends UserInputError {}
 
 const CRD_V1 = "apiextensions.k8s.io/v1";
 const CRD_V1BETA1 = "apiextensions.k8s.io/v1beta1";

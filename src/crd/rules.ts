@@ -2,6 +2,7 @@
  * The classification rules of the CRD diff, as data: each rule has an id, a default class and what
  * it means. Users move a rule to another class with overrides (e.g. treat enum additions as breaking).
  */
+import { UserInputError } from "../errors";
 
 export const CHANGE_CLASSES = ["cosmetic", "compatible", "breaking"] as const;
 export type ChangeClass = (typeof CHANGE_CLASSES)[number];
@@ -67,7 +68,7 @@ export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 export type RuleOverrides = Partial<Record<RuleId, ChangeClass>>;
 
-export class RuleOverridesError extends Error {}
+export class RuleOverridesError extends UserInputError {}
 
 /** Validates overrides from a user's file (`{ rules: { enum-value-added: breaking } }` or the bare map). */
 export function parseRuleOverrides(document: unknown, origin: string): RuleOverrides {

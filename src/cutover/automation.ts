@@ -1,21 +1,13 @@
 /** `StackOperations` on the Pulumi Automation API, for the user's project and stack. */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { Color, COLORS } from "../../stacks/config";
-import { ClusterView, RoutedAppView, StackOperations, StackView, UpdateSummary, Weights } from "./model";
-
-function parseJson(value: string | undefined): unknown {
-    if (value === undefined) return undefined;
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
+import { Color, COLORS, Weights } from "../config/colors";
+import { parseStructuredValue } from "../config/values";
+import { ClusterView, RoutedAppView, StackOperations, StackView, UpdateSummary } from "./model";
 
 /** Reads weights and the previous color from the stack's config, the rest from its outputs. */
 export function stackView(config: Record<string, { value: string }>, outputs: Record<string, { value: unknown }>): StackView {
-    const routing = (parseJson(config["bluegreen:routing"]?.value) ?? {}) as { weights?: Partial<Weights>; mode?: "alb" | "dns" };
-    const cutover = (parseJson(config["bluegreen:cutover"]?.value) ?? {}) as { previousColor?: Color };
+    const routing = (parseStructuredValue(config["bluegreen:routing"]?.value) ?? {}) as { weights?: Partial<Weights>; mode?: "alb" | "dns" };
+    const cutover = (parseStructuredValue(config["bluegreen:cutover"]?.value) ?? {}) as { previousColor?: Color };
     const routingOutput = (outputs.routing?.value ?? {}) as { apps?: Record<string, RoutedAppView>; weightedResourceUrns?: string[]; mode?: "alb" | "dns" };
     const weights = Object.fromEntries(COLORS.map((c) => [c, Number(routing.weights?.[c] ?? 0)])) as Weights;
     return {

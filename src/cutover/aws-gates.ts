@@ -1,7 +1,7 @@
 /** The real gates and readers, on the AWS SDK and the Kubernetes client (default credentials and region). */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { Color } from "../../stacks/config";
+import { Color } from "../config";
 import { errorRateGate, targetHealthGate } from "./gates/load-balancer";
 import { kubernetesClients, workloadGate } from "./gates/kubernetes";
 import { Gate, StackView } from "./model";

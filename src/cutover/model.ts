@@ -1,9 +1,5 @@
 /** The vocabulary of a cutover: weights per color, what a stack exposes, and what a gate answers. */
-import { Color, COLORS } from "../../stacks/config";
-
-export type Weights = Record<Color, number>;
-
-export const formatWeights = (w: Weights): string => COLORS.map((c) => `${c} ${w[c]}%`).join(" / ");
+import { Color, Weights } from "../config/colors";
 
 /** What the operator commands read from the stack outputs (see components/environment.ts). */
 export interface RoutedAppView {
@@ -84,8 +80,3 @@ export const systemClock: Clock = {
             }, { once: true });
         }),
 };
-
-export function weightsFor(target: Color, percent: number): Weights {
-    const other = COLORS.find((c) => c !== target)!;
-    return { [target]: percent, [other]: 100 - percent } as Weights;
-}

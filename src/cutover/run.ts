@@ -3,8 +3,8 @@
  * while checking gates, and put the weights back on their own when a gate fails. Everything that
  * talks to Pulumi, AWS or Kubernetes arrives through `StackOperations` and `Gate`s.
  */
-import { Color, COLORS, otherColor } from "../../stacks/config";
-import { Clock, formatWeights, Gate, GateResult, StackOperations, StackView, Weights, weightsFor } from "./model";
+import { Color, COLORS, formatWeights, otherColor, Weights, weightsFor } from "../config/colors";
+import { Clock, Gate, GateResult, StackOperations, StackView } from "./model";
 import { CutoverInputError, FailurePolicy, fallbackWeights, formatDuration, remainingSteps, rollbackColor } from "./steps";
 
 export interface CutoverOptions {

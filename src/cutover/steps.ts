@@ -1,8 +1,9 @@
 /** Pure decisions of a cutover: which steps remain, where to fall back, what a duration string means. */
-import { Color, COLORS } from "../../stacks/config";
-import { Weights, weightsFor } from "./model";
+import { Color, COLORS, Weights, weightsFor } from "../config/colors";
+import { DURATION_HINT, formatDuration, parseDurationMs } from "../config/values";
+import { UserInputError } from "../errors";
 
-export class CutoverInputError extends Error {}
+export class CutoverInputError extends UserInputError {}
 
 /** Steps still to take towards `target`: those above its current weight, ending at 100. */
 export function remainingSteps(current: Weights, target: Color, steps: number[]): number[] {
@@ -31,18 +32,11 @@ export function rollbackColor(current: Weights, previousColor: Color | undefined
     throw new CutoverInputError("no cutover is recorded in the stack config (bluegreen:cutover.previousColor): run `bluegreen cutover` first, or set the weights by hand");
 }
 
-/** Parses "10m", "30s", "1h30m", "90s" into milliseconds. */
+/** Parses "10m", "30s", "1h30m", "90s" into milliseconds; a `CutoverInputError` otherwise. */
 export function parseDuration(text: string): number {
-    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-    if (!match || text.trim() === "") throw new CutoverInputError(`"${text}" is not a duration like "10m", "30s" or "1h30m"`);
-    const [, h, m, s] = match;
-    return ((Number(h ?? 0) * 60 + Number(m ?? 0)) * 60 + Number(s ?? 0)) * 1000;
+    const ms = parseDurationMs(text);
+    if (ms === undefined) throw new CutoverInputError(`"${text}" ${DURATION_HINT}`);
+    return ms;
 }
 
-export function formatDuration(ms: number): string {
-    const total = Math.round(ms / 1000);
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    return [h ? `${h}h` : "", m ? `${m}m` : "", s || (!h && !m) ? `${s}s` : ""].join("");
-}
+export { formatDuration };

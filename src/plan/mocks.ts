@@ -28,7 +28,6 @@ const INVOKE_ANSWERS: Record<string, InvokeAnswer> = {
         arn: `arn:aws:iam::${accountId}:user/offline-plan`,
         userId: "OFFLINEPLAN",
     }),
-    "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
     "aws:eks/getAddonVersion:getAddonVersion": (inputs) => ({
         id: String(inputs.addonName),
         addonName: inputs.addonName,

@@ -1,10 +1,12 @@
 /** The offline plan of a stack file: validate its config, run the program under mocks, record the graph. */
-import { ConfigError, environmentName, loadEnvironmentConfig } from "../../stacks/config";
-import { StackFileConfig } from "../config/stack-file";
-import { deployEnvironment, EnvironmentInputs } from "../../components/environment";
+import { EnvironmentInputs, readEnvironmentInputs } from "../config";
+import { fullConfigOf, StackFileConfig } from "../config/stack-file";
 import { AddonCrdDeps } from "../addons/crd-gate";
 import { Plan } from "./model";
 import { recordPlan } from "./run";
+
+/** The Pulumi program of an environment (components/environment.ts's `deployEnvironment`), injected so the core never imports the shell. */
+export type EnvironmentProgram = (inputs: EnvironmentInputs, crdDeps: AddonCrdDeps) => Promise<Record<string, unknown>>;
 
 /** `stack` names the stack the config is deployed to (its default environment name); by default the file's own. */
 export function environmentInputsFromStackFile(
@@ -12,14 +14,8 @@ export function environmentInputsFromStackFile(
     values: Record<string, unknown> = stackFile.values,
     stack: string = stackFile.stack,
 ): EnvironmentInputs {
-    const config = loadEnvironmentConfig(values);
-    const region = config.region ?? stackFile.awsRegion;
-    if (!region) {
-        throw new ConfigError([{ path: "region", message: `is not set in ${stackFile.file}, and neither is aws:region: add "aws:region: <region>" to its config` }]);
-    }
-    return { config, environment: environmentName(config, stack), region };
+    return readEnvironmentInputs(fullConfigOf(stackFile, values), { stack, file: stackFile.file });
 }
-
 /** Offline: no CRD is fetched and the CRD gate does not run; the plan says so. */
 export const OFFLINE_CRD_DEPS: AddonCrdDeps = {
     offline: true,
@@ -28,6 +24,6 @@ export const OFFLINE_CRD_DEPS: AddonCrdDeps = {
     previousDeployment: async () => undefined,
 };
 
-export async function planEnvironment(inputs: EnvironmentInputs, stack: string, crdDeps: AddonCrdDeps = OFFLINE_CRD_DEPS): Promise<Plan> {
-    return recordPlan(() => deployEnvironment(inputs, crdDeps), { stack, region: inputs.region });
+export async function planEnvironment(inputs: EnvironmentInputs, stack: string, program: EnvironmentProgram, crdDeps: AddonCrdDeps = OFFLINE_CRD_DEPS): Promise<Plan> {
+    return recordPlan(() => program(inputs, crdDeps), { stack, region: inputs.region });
 }

@@ -4,10 +4,10 @@
  */
 import * as path from "path";
 import { crdGateCheck } from "./crd-gate-check";
-import { COLORS } from "../../stacks/config";
+import { COLORS } from "../config";
 import { ApiFinding, isRemovedBy } from "../apis";
 import { checkInPlaceUpgrade, checkNewColorVersion, checkNodeGroupVersion, compareMinorVersions, versionSupportStatus } from "../versions";
-import { colorRoles, colorStates, describeColor } from "./colors";
+import { colorRoles, colorStates, describeColor } from "../config/colors";
 import { CheckStatus, PreflightCheck, PreflightItem } from "./model";
 
 /** Each color's node groups against its control plane (version and kubelet skew). */

@@ -1,5 +1,4 @@
 export * from "./model";
-export * from "./colors";
 export * from "./checks";
 export * from "./run";
 export * from "./format";

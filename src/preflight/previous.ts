@@ -1,6 +1,6 @@
 /** The previously deployed versions, from a stack's outputs as JSON (`pulumi stack output --json`). */
 import { z } from "zod";
-import { Color, COLORS } from "../../stacks/config";
+import { Color, COLORS } from "../config";
 import { isMinorVersion } from "../versions";
 import { PreviousDeployment } from "./model";
 

@@ -1,7 +1,7 @@
 /** Runs the preflight: the config check first, then every check on the valid config. */
-import { parseEnvironmentConfig } from "../../stacks/config";
+import { parseEnvironmentConfig } from "../config";
 import { PREFLIGHT_CHECKS } from "./checks";
-import { colorStates } from "./colors";
+import { colorStates } from "../config/colors";
 import { PreflightCheck, PreflightDeps, PreflightInput, PreflightItem, PreflightReport, PreflightSummary } from "./model";
 
 export async function runPreflight(input: PreflightInput, deps: PreflightDeps, checks: readonly PreflightCheck[] = PREFLIGHT_CHECKS): Promise<PreflightReport> {

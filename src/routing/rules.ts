@@ -14,7 +14,7 @@
  * priority therefore does not depend on the order of `routing.apps` nor on other apps, except in
  * the rare case of a hash collision inside its bucket.
  */
-import type { Color } from "../../stacks/config";
+import type { Color } from "../config/colors";
 import { ALB_QUOTAS } from "./quotas";
 
 export interface RoutableApp {

@@ -1,5 +1,5 @@
 /** Where the load balancer sends an app's traffic inside a cluster, and what the network must allow. Pure. */
-import type { RoutedApp } from "../../stacks/config";
+import type { RoutedApp } from "../config/schema";
 
 /** The pods' port behind the app's Service: `service.targetPort`, else the Service port. */
 export function targetPortOf(app: Pick<RoutedApp, "service">): number | string {

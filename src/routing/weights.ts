@@ -6,8 +6,8 @@
  * a change of weights is then an in-place update of the rules (alb) or records (dns), never a
  * create or delete, and rolling back is the same kind of change.
  */
-import { Color, COLORS, EnvironmentConfig, presentColors, RoutingConfig } from "../../stacks/config";
-import { colorRoles } from "../preflight/colors";
+import { Color, colorRoles, COLORS, presentColors } from "../config/colors";
+import type { EnvironmentConfig, RoutingConfig } from "../config/schema";
 
 export interface ColorWeight {
     color: Color;

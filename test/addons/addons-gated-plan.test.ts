@@ -3,10 +3,11 @@
  * CRDs applied from the gate's own source, the crdChanges output, and a refusal before any resource.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import { ADDON_CRD_LABEL, AddonCrdDeps, PreviousDeployment } from "../../src/addons/crd-gate";
 import { AddonId } from "../../src/addons/catalog";
 import { CrdSet } from "../../src/crd";
+import { deployEnvironment } from "../../components/environment";
 import { planEnvironment } from "../../src/plan/stack-plan";
 import { crdObject, mutatedSchema, setOf } from "../crd/builders";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
@@ -52,7 +53,7 @@ const inputsFor = (blue: string, green?: string) => {
 describe("the program with the CRD gate's dependencies injected", () => {
     test("CRDs are applied from the source the gate compared, labelled with their add-on, status dropped; crdChanges reports blue → green", async () => {
         const deps = injected({ clusters: { blue: { kubeconfig: "blue-kubeconfig", addons: { argocd: { version: "1.0.0" }, "aws-load-balancer-controller": { version: "1.0.0" }, "external-dns": { version: "1.0.0" } } } } });
-        const plan = await planEnvironment(inputsFor("1.0.0", "2.0.0"), "dev", deps);
+        const plan = await planEnvironment(inputsFor("1.0.0", "2.0.0"), "dev", deployEnvironment, deps);
 
         const crd = resourceNamed(plan, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", "dev-green-addons-aws-load-balancer-controller-crd-widgets.elbv2.k8s.aws");
         const source = crdsOf("aws-load-balancer-controller", "2.0.0").crds.get("widgets.elbv2.k8s.aws")!.object as { spec: unknown };
@@ -78,7 +79,7 @@ describe("the program with the CRD gate's dependencies injected", () => {
 
     test("a refused in-place upgrade stops the program before any resource is registered, as a clean Pulumi error", async () => {
         const previous = { clusters: { blue: { addons: { "external-dns": { version: "1.0.0" } } } } };
-        const failure = await planEnvironment(inputsFor("2.0.0"), "dev", injected(previous)).then(() => undefined, (e: Error) => e);
+        const failure = await planEnvironment(inputsFor("2.0.0"), "dev", deployEnvironment, injected(previous)).then(() => undefined, (e: Error) => e);
         expect(pulumi.RunError.isInstance(failure)).toBe(true);
         expect(failure!.message).toMatch(/^The CRD gate stopped this update before any change \(1 add-on upgrade\):\nexternal-dns on blue: upgrading 1\.0\.0 → 2\.0\.0 in place/);
         expect(failure!.message).toContain("Way forward: put external-dns 2.0.0 on the other color (clusters.green.addons.external-dns.version, a new cluster)");
@@ -86,13 +87,13 @@ describe("the program with the CRD gate's dependencies injected", () => {
 
     test("a CRD source that cannot be fetched stops the program too, with the reason", async () => {
         const deps: AddonCrdDeps = { ...injected(), loadAddonCrds: async () => { throw new Error("could not fetch https://aws.github.io/eks-charts/index.yaml: no answer within 30000 ms"); } };
-        const failure = await planEnvironment(inputsFor("1.0.0"), "dev", deps).then(() => undefined, (e: Error) => e);
+        const failure = await planEnvironment(inputsFor("1.0.0"), "dev", deployEnvironment, deps).then(() => undefined, (e: Error) => e);
         expect(pulumi.RunError.isInstance(failure)).toBe(true);
         expect(failure!.message).toMatch(/^could not fetch https:\/\/aws\.github\.io\/eks-charts\/index\.yaml: no answer within 30000 ms\n {2}The CRD gate needs the CRDs of argocd 1\.0\.0 \(clusters\.blue\.addons\.argocd\.version\)/);
     });
 
     test("offline, the CRD resources are the catalog's names with their contents marked as fetched at deploy time, and the outputs say the gate did not run", async () => {
-        const plan = await planEnvironment(inputsFor("1.14.0"), "dev");
+        const plan = await planEnvironment(inputsFor("1.14.0"), "dev", deployEnvironment);
         const crds = resourcesOfType(plan, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").filter((r) => r.name.startsWith("dev-blue-addons-external-dns"));
         expect(crds.map((c) => c.inputs)).toEqual([{
             apiVersion: "apiextensions.k8s.io/v1",

@@ -1,5 +1,5 @@
 import { BlueGreenEnvironment } from "../../components/environment";
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import { prepareAddonCrds } from "../../src/addons/crd-gate";
 import { Plan } from "../../src/plan/model";
 import { recordPlan } from "../../src/plan/run";

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { pulumiAddonCrdDeps } from "../../components/addons/crd-deps";
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import { ADDON_CRD_LABEL, CrdGateError, prepareAddonCrds } from "../../src/addons/crd-gate";
 import { crdObject, mutatedSchema, setOf } from "../crd/builders";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";

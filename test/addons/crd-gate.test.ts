@@ -1,4 +1,4 @@
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import {
     ADDON_CRD_LABEL,
     AddonCrdDeps,

@@ -1,4 +1,4 @@
-import { loadEnvironmentConfig, parseEnvironmentConfig, ConfigError, trafficCarryingColors, presentColors } from "../../stacks/config";
+import { loadEnvironmentConfig, parseEnvironmentConfig, ConfigError, trafficCarryingColors, presentColors } from "../../src/config";
 import { readStackFile } from "../../src/config/stack-file";
 import { clusterSpec, nodeGroup, rawConfig, withValue } from "../helpers/raw-config";
 import * as path from "path";

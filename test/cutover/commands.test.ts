@@ -1,5 +1,7 @@
 import * as path from "path";
-import { runCutoverCommand, runRollbackCommand, runStatusCommand, CutoverCommandOptions, cutoverSettings } from "../../src/cli/commands/cutover";
+import { runCutoverCommand, CutoverCommandOptions, cutoverSettings } from "../../src/cli/commands/cutover";
+import { runRollbackCommand } from "../../src/cli/commands/rollback";
+import { runStatusCommand } from "../../src/cli/commands/status";
 import { stackView as viewFromOutputs } from "../../src/cutover/automation";
 import { FakeClock, FakeStack, scriptedGate, stackView } from "./fakes";
 

@@ -1,5 +1,6 @@
-import { Color } from "../../stacks/config";
-import { Clock, Gate, GateResult, StackOperations, StackView, UpdateSummary, Weights } from "../../src/cutover/model";
+import { Color } from "../../src/config";
+import { Weights } from "../../src/config";
+import { Clock, Gate, GateResult, StackOperations, StackView, UpdateSummary } from "../../src/cutover/model";
 
 /** A stack that records config sets and targeted updates. */
 export class FakeStack implements StackOperations {

@@ -1,11 +1,12 @@
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import { Plan, PlannedResource } from "../../src/plan/model";
+import { deployEnvironment } from "../../components/environment";
 import { planEnvironment } from "../../src/plan/stack-plan";
 
 /** Runs the whole program offline for a raw config (as in a stack file) under the given stack name. */
 export async function planFor(raw: Record<string, unknown>, stack = "dev"): Promise<Plan> {
     const config = loadEnvironmentConfig(raw);
-    return planEnvironment({ config, environment: config.environment ?? stack, region: config.region ?? "eu-west-1" }, stack);
+    return planEnvironment({ config, environment: config.environment ?? stack, region: config.region ?? "eu-west-1" }, stack, deployEnvironment);
 }
 
 export function resourcesOfType(plan: Plan, type: string): PlannedResource[] {

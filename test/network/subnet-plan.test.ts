@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { cidrContains, cidrsOverlap, planSubnets, SubnetPlanError } from "../../src/network/subnet-plan";
+import { cidrContains, cidrsOverlap } from "../../src/network/cidr";
+import { planSubnets, SubnetPlanError } from "../../src/network/subnet-plan";
 
 describe("planSubnets", () => {
     test("a /16 over 3 AZs: large private subnets first, small public ones in the second half", () => {

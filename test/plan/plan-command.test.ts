@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { deployEnvironment } from "../../components/environment";
 import { runPlanCommand } from "../../src/cli/commands/plan";
 
 const projectDir = path.join(__dirname, "..", "..");
@@ -11,6 +12,7 @@ async function run(args: Partial<Parameters<typeof runPlanCommand>[0]>) {
     const code = await runPlanCommand(
         { stack: "dev", set: [], json: false, cwd: projectDir, ...args },
         { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+        deployEnvironment,
     );
     return { code, stdout, stderr };
 }

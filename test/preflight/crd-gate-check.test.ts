@@ -1,4 +1,4 @@
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import { crdGateCheck } from "../../src/preflight/crd-gate-check";
 import { PreflightContext, PreflightDeps } from "../../src/preflight/model";
 import { crdObject, mutatedSchema, setOf } from "../crd/builders";

@@ -1,4 +1,4 @@
-import { ConfigProblem, parseEnvironmentConfig } from "../../stacks/config";
+import { ConfigProblem, parseEnvironmentConfig } from "../../src/config";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
 import { albRouting, routedApp, ZONE } from "./fixtures";
 

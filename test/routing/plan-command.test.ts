@@ -1,4 +1,5 @@
 import * as path from "path";
+import { deployEnvironment } from "../../components/environment";
 import { runPlanCommand } from "../../src/cli/commands/plan";
 
 const projectDir = path.join(__dirname, "..", "..");
@@ -6,7 +7,7 @@ const projectDir = path.join(__dirname, "..", "..");
 async function plan(set: string[]) {
     let stdout = "";
     let stderr = "";
-    const code = await runPlanCommand({ stack: "prod", set, json: false, cwd: projectDir }, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const code = await runPlanCommand({ stack: "prod", set, json: false, cwd: projectDir }, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, deployEnvironment);
     return { code, stdout, stderr };
 }
 

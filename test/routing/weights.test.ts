@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { loadEnvironmentConfig } from "../../stacks/config";
+import { loadEnvironmentConfig } from "../../src/config";
 import { egressPorts, hostnameForName, targetGroupPortOf, targetPortOf, verificationUrlOf } from "../../src/routing/targets";
 import { colorsWithTraffic, dnsRecordWeights, forwardTargets, verificationColor } from "../../src/routing/weights";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
@@ -10,8 +10,8 @@ describe("forward targets", () => {
     test.each([
         [{ blue: 100, green: 0 }, ["blue", "green"], [{ color: "blue", weight: 100 }, { color: "green", weight: 0 }]],
         [{ blue: 90, green: 10 }, ["blue", "green"], [{ color: "blue", weight: 90 }, { color: "green", weight: 10 }]],
-        [{ green: 100 }, ["blue", "green"], [{ color: "blue", weight: 0 }, { color: "green", weight: 100 }]],
-        [{ blue: 100 }, ["blue"], [{ color: "blue", weight: 100 }]],
+        [{ blue: 0, green: 100 }, ["blue", "green"], [{ color: "blue", weight: 0 }, { color: "green", weight: 100 }]],
+        [{ blue: 100, green: 0 }, ["blue"], [{ color: "blue", weight: 100 }]],
     ] as const)("weights %j over %j", (weights, colors, expected) => {
         expect(forwardTargets({ weights: { ...weights } }, [...colors])).toEqual(expected);
     });

@@ -5,7 +5,7 @@
  * puts on what it creates, and target registration on any target group (ours included).
  */
 import { AddonDefinition, PolicyDocument } from "../addon";
-import { partitionOf } from "../arn";
+import { partitionOf } from "../../../src/config/values";
 
 export interface LoadBalancerControllerSettings {
     values: Record<string, unknown>;

@@ -4,7 +4,7 @@
  * (`upsert-only`): with the chart's default owner id, green would delete blue's records.
  */
 import { AddonDefinition, PolicyDocument } from "../addon";
-import { partitionOf } from "../arn";
+import { partitionOf } from "../../../src/config/values";
 
 export interface ExternalDnsSettings {
     domainFilters: string[];

@@ -3,10 +3,11 @@
  * with a stack file's config and prints the resource graph, or what would change between two configs.
  */
 import { Command } from "commander";
-import { ConfigError } from "../../../stacks/config";
-import { applyOverrides, readStackFile, StackFileError } from "../../config/stack-file";
+import { applyOverrides, readStackFile } from "../../config/stack-file";
+import type { EnvironmentProgram } from "../../plan/stack-plan";
 import { diffPlans } from "../../plan/diff";
 import { diffToJson, formatDiffHuman, formatPlanHuman, planToJson } from "../../plan/format";
+import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
 
 export interface PlanCommandOptions {
@@ -17,20 +18,21 @@ export interface PlanCommandOptions {
     cwd: string;
 }
 
-export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO): Promise<number> {
+/** `program` is the Pulumi program to plan (components/environment.ts's `deployEnvironment`, wired in cli.ts). */
+export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO, program: EnvironmentProgram): Promise<number> {
     try {
         // Loaded on use: the Pulumi SDK and providers take a second to load, which other commands need not pay.
         const { environmentInputsFromStackFile, planEnvironment } = await import("../../plan/stack-plan");
         const stackFile = readStackFile(options.cwd, options.stack);
         const afterValues = applyOverrides(stackFile.values, options.set);
-        const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack);
+        const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack, program);
         if (!options.against && options.set.length === 0) {
             io.stdout(options.json ? JSON.stringify(planToJson(after), null, 2) + "\n" : formatPlanHuman(after));
             return 0;
         }
         const baseFile = options.against ? readStackFile(options.cwd, options.against) : stackFile;
         // Compared under the same stack name, so URNs line up as they would in one stack's history.
-        const before = await planEnvironment(environmentInputsFromStackFile(baseFile, baseFile.values, stackFile.stack), stackFile.stack);
+        const before = await planEnvironment(environmentInputsFromStackFile(baseFile, baseFile.values, stackFile.stack), stackFile.stack, program);
         const diff = diffPlans(before, after);
         if (options.json) {
             io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");
@@ -40,16 +42,12 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO)
         }
         return 0;
     } catch (err) {
-        if (err instanceof ConfigError || err instanceof StackFileError) {
-            io.stderr(`${err.message}\n`);
-            return 2;
-        }
-        throw err;
+        return reportFailure(err, io, "plan");
     }
 }
 
-export function registerPlanCommand(program: Command): void {
-    program
+export function registerPlanCommand(cli: Command, loadProgram: () => Promise<EnvironmentProgram>): void {
+    cli
         .command("plan")
         .description("offline plan: the resources a stack would register, or what changes between two configs (no AWS, no Pulumi CLI; a review tool — `pulumi preview` is the real thing)")
         .requiredOption("--stack <name>", "stack whose stacks/Pulumi.<name>.yaml to read")
@@ -58,6 +56,6 @@ export function registerPlanCommand(program: Command): void {
         .option("--json", "print JSON", false)
         .option("--cwd <dir>", "project directory", process.cwd())
         .action(async (opts: PlanCommandOptions) => {
-            process.exitCode = await runPlanCommand(opts, processIO);
+            process.exitCode = await runPlanCommand(opts, processIO, await loadProgram());
         });
 }

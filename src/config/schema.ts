@@ -1,16 +1,14 @@
 /**
- * The typed configuration of one environment (one Pulumi stack), read from the `bluegreen:` namespace.
- *
- * Everything here is pure: the Pulumi program, the offline plan and the CLI all validate the same raw
- * values through `parseEnvironmentConfig`, which reports every problem at once with its config path.
+ * The zod schema of the `bluegreen:` namespace and the checks that need nothing but the config
+ * itself. Checks that call other modules (the ALB rule planner) are in references.ts and run after
+ * parsing; how zod's issues become messages is in problems.ts. Defaults are written once, on the
+ * field: an absent object is parsed from `{}` (`prefault`), so its fields' defaults apply.
  */
 import { z } from "zod";
-import { ALB_QUOTAS, wildcardCount } from "../src/routing/quotas";
-import { planRules, ruleCount, RulePlanError } from "../src/routing/rules";
-
-export const COLORS = ["blue", "green"] as const;
-export type Color = (typeof COLORS)[number];
-export const otherColor = (color: Color): Color => (color === "blue" ? "green" : "blue");
+import { parseCidr } from "../network/cidr";
+import { ALB_QUOTAS, wildcardCount } from "../routing/quotas";
+import { COLORS } from "./colors";
+import { parseDurationMs, REGION_PATTERN } from "./values";
 
 /** The top-level keys of the `bluegreen:` namespace. */
 export const CONFIG_KEYS = [
@@ -27,22 +25,16 @@ export const CONFIG_KEYS = [
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 const MINOR_VERSION = /^1\.\d{2}$/;
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-export function isValidCidr(value: string): boolean {
-    const match = CIDR.exec(value);
-    if (!match) return false;
-    const octets = match.slice(1, 5).map(Number);
-    const prefix = Number(match[5]);
-    return octets.every((o) => o <= 255) && prefix <= 32;
-}
 
 const kubernetesMinorVersion = z
     .string()
     .refine((v) => MINOR_VERSION.test(v), { message: "VERSION_FORMAT" });
-const cidr = z.string().refine(isValidCidr, { message: "CIDR_FORMAT" });
+const cidr = z.string().superRefine((value, ctx) => {
+    const parsed = parseCidr(value);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} ${parsed.problem}`, input: value });
+});
 const dnsLabel = z.string().regex(DNS_LABEL, { message: "DNS_LABEL" });
 const count = z.int().min(0);
 
@@ -158,17 +150,11 @@ const externalDnsAddon = z
 
 const addons = z
     .strictObject({
-        argocd: argocdAddon.default(() => argocdAddon.parse({})),
-        "aws-load-balancer-controller": loadBalancerControllerAddon.default(() =>
-            loadBalancerControllerAddon.parse({}),
-        ),
-        "external-dns": externalDnsAddon.default(() => externalDnsAddon.parse({})),
+        argocd: argocdAddon.prefault({}),
+        "aws-load-balancer-controller": loadBalancerControllerAddon.prefault({}),
+        "external-dns": externalDnsAddon.prefault({}),
     })
-    .default(() => ({
-        argocd: argocdAddon.parse({}),
-        "aws-load-balancer-controller": loadBalancerControllerAddon.parse({}),
-        "external-dns": externalDnsAddon.parse({}),
-    }));
+    .prefault({});
 
 const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -207,11 +193,11 @@ const clusterSpec = z
     .strictObject({
         version: kubernetesMinorVersion,
         nodeGroups: z.array(nodeGroup).min(1),
-        endpoint: endpointAccess.default(() => endpointAccess.parse({})),
+        endpoint: endpointAccess.prefault({}),
         logging: z.array(z.enum(LOG_TYPES)).default([...LOG_TYPES]),
         /** EKS deletion protection. Turn it off (one `pulumi up`) before decommissioning a color. */
         deletionProtection: z.boolean().default(true),
-        managedAddons: managedAddonVersions.default({}),
+        managedAddons: managedAddonVersions.prefault({}),
         addons,
     })
     .superRefine((cluster, ctx) => {
@@ -321,7 +307,7 @@ const routedApp = z.strictObject({
         /** The pods' port (number or name) behind the Service port; the ALB is allowed to reach it. Defaults to `port`. */
         targetPort: z.union([z.int().min(1).max(65535), z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, { message: "PORT_NAME" })]).optional(),
     }),
-    healthCheck: healthCheck.default(() => healthCheck.parse({})),
+    healthCheck: healthCheck.prefault({}),
     /** Seconds a target leaving the target group keeps serving in-flight requests (ALB default 300). */
     deregistrationDelaySeconds: z.int().min(0).max(3600).default(30),
 });
@@ -330,13 +316,13 @@ const weight = z.int().min(0).max(100);
 
 const routing = z.strictObject({
     mode: z.enum(["alb", "dns"]).default("alb"),
-    weights: z.strictObject({ blue: weight.optional(), green: weight.optional() }),
+    weights: z.strictObject({ blue: weight.default(0), green: weight.default(0) }),
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, { message: "ZONE_ID" }).optional(),
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, { message: "CERT_ARN" }).optional(),
     sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
     stickiness: z
         .strictObject({ enabled: z.boolean().default(false), durationSeconds: z.int().min(1).max(604800).default(3600) })
-        .default({ enabled: false, durationSeconds: 3600 }),
+        .prefault({}),
     apps: z.array(routedApp).default([]),
     verification: z
         .strictObject({
@@ -347,7 +333,7 @@ const routing = z.strictObject({
             color: z.enum(COLORS).optional(),
             headerRule: z.boolean().default(false),
         })
-        .default({ enabled: true, port: 8443, allowedCidrs: [], headerRule: false }),
+        .prefault({}),
     dns: z
         .strictObject({
             /** `alias` records (the default) follow the load balancer's own TTL (60 s); `cname` records use `ttl`. */
@@ -360,9 +346,9 @@ const routing = z.strictObject({
                     blue: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1).optional() }).optional(),
                     green: z.strictObject({ dnsName: z.string().min(1), zoneId: z.string().min(1).optional() }).optional(),
                 })
-                .default({}),
+                .prefault({}),
         })
-        .default({ recordType: "alias", loadBalancers: {} }),
+        .prefault({}),
     /** alb mode: the shared load balancer. */
     loadBalancer: z
         .strictObject({
@@ -370,14 +356,14 @@ const routing = z.strictObject({
             deletionProtection: z.boolean().default(true),
             idleTimeoutSeconds: z.int().min(1).max(4000).default(60),
         })
-        .default({ deletionProtection: true, idleTimeoutSeconds: 60 }),
+        .prefault({}),
     /** Account quotas above the ALB defaults, once raised in Service Quotas. */
     quotas: z
         .strictObject({ rulesPerLoadBalancer: z.int().min(1).default(ALB_QUOTAS.rulesPerLoadBalancer) })
-        .default({ rulesPerLoadBalancer: ALB_QUOTAS.rulesPerLoadBalancer }),
+        .prefault({}),
 });
 
-const duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: "DURATION" }).refine((v) => v.length > 0, { message: "DURATION" });
+const duration = z.string().refine((v) => parseDurationMs(v) !== undefined, { message: "DURATION" });
 
 const cutover = z.strictObject({
     steps: z.array(z.int().min(1).max(100)).min(1).default([10, 50, 100]),
@@ -402,13 +388,13 @@ const gitops = z.strictObject({
 export const environmentConfigSchema = z
     .strictObject({
         environment: dnsLabel.optional(),
-        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "REGION" }).optional(),
+        region: z.string().regex(REGION_PATTERN, { message: "REGION" }).optional(),
         network,
         clusters: z.strictObject({ blue: clusterSpec.optional(), green: clusterSpec.optional() }),
-        access: access.default({ clusterAdmins: [] }),
+        access: access.prefault({}),
         routing: routing.optional(),
-        cutover: cutover.default(() => cutover.parse({})),
-        gitops: gitops.default({}),
+        cutover: cutover.prefault({}),
+        gitops: gitops.prefault({}),
         argocdAdminPassword: z.string().min(8).optional(),
     })
     .superRefine((config, ctx) => {
@@ -425,7 +411,7 @@ type ClustersInput = z.output<typeof environmentConfigSchema>["clusters"];
 
 function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
     const weights = routingConfig.weights;
-    const total = (weights.blue ?? 0) + (weights.green ?? 0);
+    const total = weights.blue + weights.green;
     if (total !== 100) {
         ctx.addIssue({
             code: "custom",
@@ -434,7 +420,7 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
         });
     }
     for (const color of COLORS) {
-        const w = weights[color] ?? 0;
+        const w = weights[color];
         if (w > 0 && clusters[color] === undefined) {
             ctx.addIssue({
                 code: "custom",
@@ -483,7 +469,7 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
     });
     if (routingConfig.mode === "dns") {
         for (const color of COLORS) {
-            if ((weights[color] ?? 0) > 0 && routingConfig.dns.loadBalancers[color] === undefined) {
+            if (weights[color] > 0 && routingConfig.dns.loadBalancers[color] === undefined) {
                 ctx.addIssue({
                     code: "custom",
                     path: ["routing", "dns", "loadBalancers", color],
@@ -499,7 +485,6 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
         if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
             ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in alb mode: each hostname gets an alias record to the load balancer in this Route 53 hosted zone" });
         }
-        validateAlbQuotas(routingConfig, clusters, ctx);
         if (routingConfig.apps.length > 0) {
             for (const color of COLORS) {
                 if (clusters[color] !== undefined && !clusters[color]!.addons["aws-load-balancer-controller"].enabled) {
@@ -563,41 +548,6 @@ function validateDnsMode(routingConfig: RoutingInput, ctx: z.RefinementCtx): voi
     });
 }
 
-/** ALB quotas that config alone decides; the message says which quota and what to do. */
-function validateAlbQuotas(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
-    const colors = COLORS.filter((c) => clusters[c] !== undefined);
-    const targetGroups = routingConfig.apps.length * colors.length;
-    if (targetGroups > ALB_QUOTAS.targetGroupsPerLoadBalancer) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["routing", "apps"],
-            message: `need ${targetGroups} target groups (${routingConfig.apps.length} apps × ${colors.length} colors) but an ALB takes at most ${ALB_QUOTAS.targetGroupsPerLoadBalancer} (not adjustable): split the apps over several environments, or use dns mode`,
-        });
-    }
-    try {
-        const rules = planRules(routingConfig.apps, {
-            colors,
-            headerRule: routingConfig.verification.enabled && routingConfig.verification.headerRule,
-            verification: routingConfig.verification.enabled,
-        });
-        const count = ruleCount(rules);
-        const limit = routingConfig.quotas.rulesPerLoadBalancer;
-        if (count > limit) {
-            const parts = [`${rules.weighted.length} for traffic`];
-            if (rules.verification.length) parts.push(`${rules.verification.length} on the verification listener`);
-            if (rules.header.length) parts.push(`${rules.header.length} tester-header rules`);
-            ctx.addIssue({
-                code: "custom",
-                path: ["routing", "apps"],
-                message: `need ${count} listener rules (${parts.join(", ")}) but the load balancer takes ${limit} (routing.quotas.rulesPerLoadBalancer; the AWS default is ${ALB_QUOTAS.rulesPerLoadBalancer}): ${rules.header.length ? "turn off verification.headerRule, " : ""}give apps fewer hostnames/paths (each rule holds 3 hostnames and 1 path), or raise "Rules per Application Load Balancer" in Service Quotas and set routing.quotas.rulesPerLoadBalancer`,
-            });
-        }
-    } catch (err) {
-        if (!(err instanceof RulePlanError)) throw err;
-        ctx.addIssue({ code: "custom", path: ["routing", "apps"], message: err.message });
-    }
-}
-
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 export type ClusterSpec = z.output<typeof clusterSpec>;
 export type NodeGroupSpec = z.output<typeof nodeGroup>;
@@ -609,209 +559,3 @@ export type AddonsConfig = ClusterSpec["addons"];
 export type AddonName = keyof AddonsConfig;
 export type CrdChangeLevel = (typeof CRD_CHANGE_LEVELS)[number];
 
-/** One problem in the configuration, with the path a user would write with `pulumi config set --path`. */
-export interface ConfigProblem {
-    path: string;
-    message: string;
-}
-
-export class ConfigError extends Error {
-    constructor(readonly problems: ConfigProblem[]) {
-        super(
-            `The bluegreen configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}; please fix them:\n` +
-                problems.map((p) => `  - ${p.path ? `${p.path} ` : ""}${p.message}`).join("\n"),
-        );
-        this.name = "ConfigError";
-    }
-}
-
-export type ParseResult = { ok: true; config: EnvironmentConfig } | { ok: false; problems: ConfigProblem[] };
-
-/**
- * Validates raw config values: keys are the names inside the `bluegreen:` namespace
- * (`network`, `clusters`, …), values are already-parsed objects.
- */
-export function parseEnvironmentConfig(raw: Record<string, unknown>): ParseResult {
-    const result = environmentConfigSchema.safeParse(raw, { reportInput: true });
-    if (result.success) return { ok: true, config: result.data };
-    const problems = result.error.issues.flatMap((issue) => describeIssue(issue));
-    problems.sort((a, b) => a.path.localeCompare(b.path));
-    return { ok: false, problems: dedupe(problems) };
-}
-
-/** Like `parseEnvironmentConfig`, but throws a `ConfigError` listing every problem. */
-export function loadEnvironmentConfig(raw: Record<string, unknown>): EnvironmentConfig {
-    const result = parseEnvironmentConfig(raw);
-    if (!result.ok) throw new ConfigError(result.problems);
-    return result.config;
-}
-
-export function formatConfigPath(path: ReadonlyArray<PropertyKey>): string {
-    let out = "";
-    for (const segment of path) {
-        if (typeof segment === "number") out += `[${segment}]`;
-        else out += out ? `.${String(segment)}` : String(segment);
-    }
-    return out;
-}
-
-const FORMAT_HINTS: Record<string, string> = {
-    VERSION_FORMAT: 'is not a Kubernetes minor version like "1.33"',
-    CIDR_FORMAT: 'is not an IPv4 CIDR like "10.0.0.0/16"',
-    DNS_LABEL: "must be lowercase letters, digits and '-', starting and ending with a letter or digit (at most 63 characters)",
-    PERCENT: 'must be a whole number of nodes or a percentage like "25%"',
-    VPC_ID: 'is not a VPC id like "vpc-0123456789abcdef0"',
-    SUBNET_ID: 'is not a subnet id like "subnet-0123456789abcdef0"',
-    ZONE_ID: 'is not a Route 53 hosted zone id like "Z0123456789ABCDEFGHIJ"',
-    IAM_ARN: 'is not an IAM role or user ARN like "arn:aws:iam::123456789012:role/platform-admin"',
-    CERT_ARN: 'is not an ACM certificate ARN like "arn:aws:acm:eu-west-1:123456789012:certificate/…"',
-    HOSTNAME: 'is not a DNS hostname like "app.example.com"',
-    MATCHER: 'is not an HTTP code matcher like "200" or "200-399"',
-    PORT_NAME: 'is not a port number or a Kubernetes port name like "http"',
-    DURATION: 'is not a duration like "10m", "30s" or "1h30m"',
-    REGION: 'is not an AWS region like "eu-west-1"',
-};
-
-function describeValue(value: unknown): string {
-    if (value === undefined) return "nothing";
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "a list";
-    if (typeof value === "object") return "an object";
-    return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
-    const path = formatConfigPath(issue.path);
-    const input = (issue as { input?: unknown }).input;
-    switch (issue.code) {
-        case "unrecognized_keys":
-            return issue.keys.map((key) => ({
-                path: formatConfigPath([...issue.path, key]),
-                message: `is not a known setting${suggestion(key, knownKeysAt(issue.path))}: remove it or fix its spelling`,
-            }));
-        case "invalid_type":
-            if (input === undefined) return [{ path, message: `is required (${issue.expected})` }];
-            return [{ path, message: `must be ${article(issue.expected)}, not ${describeValue(input)}` }];
-        case "invalid_value":
-            return [{ path, message: `(${JSON.stringify(input)}) must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
-        case "too_small":
-            if (issue.origin === "array") return [{ path, message: `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}` }];
-            if (issue.origin === "string") return [{ path, message: issue.minimum === 1 ? "must not be empty" : `must have at least ${issue.minimum} characters` }];
-            return [{ path, message: `(${String(input)}) must be at least ${issue.minimum}` }];
-        case "too_big":
-            if (issue.origin === "array") return [{ path, message: `has more than ${issue.maximum} items` }];
-            return [{ path, message: `(${String(input)}) must be at most ${issue.maximum}` }];
-        case "invalid_format": {
-            const hint = FORMAT_HINTS[issue.message];
-            if (hint) return [{ path, message: `${JSON.stringify(input)} ${hint}` }];
-            if (issue.format === "starts_with") return [{ path, message: `${JSON.stringify(input)} must start with "${(issue as { prefix?: string }).prefix ?? "/"}"` }];
-            return [{ path, message: `${JSON.stringify(input)} ${issue.message}` }];
-        }
-        case "custom": {
-            const hint = FORMAT_HINTS[issue.message];
-            if (hint) return [{ path, message: `${JSON.stringify(input)} ${hint}` }];
-            return [{ path, message: issue.message }];
-        }
-        case "invalid_union":
-            return [{ path, message: `${describeValue(input)} is not valid here` }];
-        default:
-            return [{ path, message: issue.message }];
-    }
-}
-
-function article(expected: string): string {
-    if (expected === "int") return "a whole number";
-    if (expected === "array") return "a list";
-    if (expected === "object") return "an object";
-    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-}
-
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-    const seen = new Set<string>();
-    return problems.filter((p) => {
-        const key = `${p.path}\u0000${p.message}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-    });
-}
-
-/** The keys a strict object accepts at a config path, found by walking the schema. */
-function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
-    let schema: z.core.$ZodType | undefined = environmentConfigSchema;
-    for (const segment of path) {
-        schema = schema && childSchema(schema, segment);
-    }
-    const shape = schema && objectShape(schema);
-    return shape ? Object.keys(shape) : [];
-}
-
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
-    let current = schema;
-    for (;;) {
-        const def = current._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; schema?: z.core.$ZodType };
-        const next = def.innerType ?? def.in ?? def.schema;
-        if (!next || next === current) return current;
-        current = next;
-    }
-}
-
-function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
-    const def = unwrap(schema)._zod.def as { shape?: Record<string, z.core.$ZodType> };
-    return def.shape;
-}
-
-function childSchema(schema: z.core.$ZodType, segment: PropertyKey): z.core.$ZodType | undefined {
-    const inner = unwrap(schema);
-    const def = inner._zod.def as { type: string; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
-    if (def.type === "array") return def.element;
-    if (def.type === "record") return def.valueType;
-    return objectShape(inner)?.[String(segment)];
-}
-
-function suggestion(key: string, candidates: string[]): string {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            bestDistance = d;
-            best = candidate;
-        }
-    }
-    if (best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))) return ` (did you mean "${best}"?)`;
-    return candidates.length ? ` (expected one of: ${candidates.join(", ")})` : "";
-}
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length];
-}
-
-/** The colors present in `clusters`, in a stable order. */
-export function presentColors(config: Pick<EnvironmentConfig, "clusters">): Color[] {
-    return COLORS.filter((c) => config.clusters[c] !== undefined);
-}
-
-/**
- * Colors whose cluster carries user traffic and so must not be deleted or replaced by accident:
- * with routing, every color with a weight above 0; without it, every configured cluster.
- */
-export function trafficCarryingColors(config: Pick<EnvironmentConfig, "clusters" | "routing">): Color[] {
-    const present = presentColors(config);
-    if (!config.routing) return present;
-    return present.filter((c) => (config.routing!.weights[c] ?? 0) > 0);
-}
-
-export function environmentName(config: Pick<EnvironmentConfig, "environment">, stackName: string): string {
-    return config.environment ?? stackName;
-}

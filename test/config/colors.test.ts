@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { loadEnvironmentConfig } from "../../stacks/config";
-import { colorRoles } from "../../src/preflight";
+import { loadEnvironmentConfig } from "../../src/config";
+import { colorRoles } from "../../src/config";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
 
 function config(blue: string | undefined, green: string | undefined, weights?: { blue: number; green: number }) {
