@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { UserInputError } from "../errors";
+import { loadYaml, YamlLimitError } from "../yaml";
 import { NAMESPACE, parseStructuredValue } from "./values";
 
 export const ENCRYPTED_PLACEHOLDER = "<encrypted: decrypted by the Pulumi CLI at deploy time>";
@@ -48,8 +48,9 @@ export function readStackFile(projectDir: string, stackOrFile: string): StackFil
 export function parseStackFile(text: string, file: string, stack: string): StackFileConfig {
     let document: unknown;
     try {
-        document = yaml.load(text);
+        document = loadYaml(text, { file });
     } catch (err) {
+        if (err instanceof YamlLimitError) throw err;
         throw new StackFileError(`${file} is not valid YAML: ${(err as Error).message}`);
     }
     const config = (document as { config?: unknown } | null)?.config ?? {};

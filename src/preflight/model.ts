@@ -13,6 +13,8 @@ export interface PreflightItem {
     status: CheckStatus;
     /** One line: what was found and, when it is not a pass, what to do. */
     detail: string;
+    /** A failure of the input itself (an invalid config, manifests that cannot be read): the command exits 2, not 1. */
+    badInput?: boolean;
 }
 
 /** What a stack's outputs say was deployed last (`{ clusters: { blue: { version } } }`). */

@@ -10,7 +10,7 @@ export async function runPreflight(input: PreflightInput, deps: PreflightDeps, c
     const title = "Stack config";
     if (!parsed.ok) {
         const detail = `${parsed.problems.length} problem${parsed.problems.length === 1 ? "" : "s"} in ${input.stackFile}: ${parsed.problems.map((p) => `${p.path ? `${p.path} ` : ""}${p.message}`).join("; ")} (the other checks need a valid config)`;
-        return report(input.stack, [{ id: "config", title, status: "fail", detail }]);
+        return report(input.stack, [{ id: "config", title, status: "fail", detail, badInput: true }]);
     }
     const colors = colorStates(parsed.config).map((s) => `${s.color} ${s.version}`).join(", ");
     const secrets = input.secretPaths.length ? `; secrets present, not decrypted: ${input.secretPaths.join(", ")}` : "";

@@ -75,6 +75,7 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
         deps,
     );
     io.stdout(options.json ? JSON.stringify(preflightToJson(report), null, 2) + "\n" : formatPreflightHuman(report, today));
+    if (report.items.some((i) => i.status === "fail" && i.badInput)) return 2;
     return report.summary.fail > 0 ? 1 : 0;
 }
 
