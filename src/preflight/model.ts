@@ -30,6 +30,8 @@ export interface PreflightInput {
     values: Record<string, unknown>;
     /** Config paths whose values are `secure:` (present, not decrypted). */
     secretPaths: string[];
+    /** The stack file's keys outside `bluegreen:` (`aws:region`, …), as full keys. */
+    otherConfig?: Record<string, unknown>;
     /** "YYYY-MM-DD": the day support status is judged on. */
     today: string;
     /** Where a relative `gitops.manifestsPath` is resolved from. */
