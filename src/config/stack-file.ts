@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserInputError } from "../errors";
 import { loadYaml, YamlLimitError } from "../yaml";
+import { EnvironmentInputs, readEnvironmentInputs } from "./environment";
 import { ENCRYPTED_PLACEHOLDER, NAMESPACE, parseStructuredValue } from "./values";
 
 export { ENCRYPTED_PLACEHOLDER };
@@ -104,6 +105,15 @@ export function fullConfigOf(stackFile: StackFileConfig, values: Record<string, 
 /** The full keys a stack file stores as secrets, as Pulumi lists them in PULUMI_CONFIG_SECRET_KEYS (a key whose value holds a `secure:` anywhere). */
 export function secretKeysOf(stackFile: Pick<StackFileConfig, "secretPaths">): string[] {
     return [...new Set(stackFile.secretPaths.map((p) => `${NAMESPACE}:${p.split(/[.[]/)[0]}`))];
+}
+
+/**
+ * A stack file's config validated exactly as `pulumi up` validates it (readEnvironmentInputs), with
+ * `values` in place of the file's own (after --set overrides). `stack` names the stack the config is
+ * deployed to (its default environment name); by default the file's own.
+ */
+export function environmentInputsOf(stackFile: StackFileConfig, values: Record<string, unknown> = stackFile.values, stack: string = stackFile.stack): EnvironmentInputs {
+    return readEnvironmentInputs(fullConfigOf(stackFile, values), { stack, file: stackFile.file, secretKeys: secretKeysOf(stackFile) });
 }
 
 /** Splits a config path like `routing.weights.green` or `clusters.green.nodeGroups[0].maxSize`. */
