@@ -6,13 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pulumiAddonCrdDeps } from "./components/addons/crd-deps";
 import { deployEnvironment } from "./components/environment";
-import { readEnvironmentInputs } from "./src/config";
+import { readEnvironmentInputs, secretKeysFromEnvironment } from "./src/config";
 
 export = async () => {
     const inputs = readEnvironmentInputs(pulumi.runtime.allConfig(), {
         stack: pulumi.getStack(),
         // The AWS provider's own fallback when aws:region is not set.
         fallbackRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+        secretKeys: secretKeysFromEnvironment(process.env.PULUMI_CONFIG_SECRET_KEYS),
     });
     return deployEnvironment(inputs, pulumiAddonCrdDeps());
 };

@@ -2,7 +2,7 @@
  * Extra rows for the API table, for custom resources: a YAML or JSON list of
  * `{ apiVersion, kind, deprecatedIn, removedIn, replacement }`, validated row by row.
  */
-import * as yaml from "js-yaml";
+import { loadYaml, YamlLimitError } from "../yaml";
 import { z } from "zod";
 import { compareMinorVersions, isMinorVersion } from "../versions";
 import { ApiRule } from "./api-table";
@@ -35,8 +35,9 @@ export type ExtraRulesParse = { ok: true; rules: ApiRule[] } | { ok: false; prob
 export function parseExtraRules(text: string, file: string): ExtraRulesParse {
     let document: unknown;
     try {
-        document = yaml.load(text, { filename: file });
+        document = loadYaml(text, { file });
     } catch (err) {
+        if (err instanceof YamlLimitError) return { ok: false, problems: [err.message] };
         return { ok: false, problems: [`${file} is not valid YAML or JSON: ${(err as { reason?: string }).reason ?? (err as Error).message}`] };
     }
     if (!Array.isArray(document)) {

@@ -1,7 +1,7 @@
 /**
  * The pure core of the API removal scan: manifest text in, findings out. Knows nothing of files.
  */
-import * as yaml from "js-yaml";
+import { loadYamlDocuments, YamlLimitError } from "../yaml";
 import { minorOf } from "../versions";
 import { ApiRule } from "./api-table";
 
@@ -42,8 +42,9 @@ export type ManifestParse = { ok: true; documents: unknown[] } | { ok: false; er
 export function parseManifestDocuments(text: string, file: string): ManifestParse {
     try {
         // json: later duplicate keys win, as in kubectl; the scan is about API versions, not linting.
-        return { ok: true, documents: yaml.loadAll(text, undefined, { filename: file, json: true }) };
+        return { ok: true, documents: loadYamlDocuments(text, { file, json: true }) };
     } catch (err) {
+        if (err instanceof YamlLimitError) return { ok: false, error: err.message };
         const mark = (err as { mark?: { line: number; column: number } }).mark;
         const reason = (err as { reason?: string }).reason ?? (err as Error).message;
         const where = mark ? ` (line ${mark.line + 1}, column ${mark.column + 1})` : "";

@@ -47,6 +47,7 @@ const FORMAT_HINTS: Record<string, string> = {
     MATCHER: 'is not an HTTP code matcher like "200" or "200-399"',
     PORT_NAME: 'is not a port number or a Kubernetes port name like "http"',
     DURATION,
+    POSITIVE_DURATION: 'is not a duration above zero like "30s" or "1m" (gates are checked this often)',
     REGION: 'is not an AWS region like "eu-west-1"',
 };
 
@@ -147,6 +148,20 @@ function childSchema(schema: z.core.$ZodType, segment: PropertyKey): z.core.$Zod
     return objectShape(inner)?.[String(segment)];
 }
 
+/** The candidate closest to `key` when it is close enough to be a typo of it. */
+export function closest(key: string, candidates: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = candidate;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
 function suggestion(key: string, candidates: string[]): string {
     let best: string | undefined;
     let bestDistance = Infinity;
@@ -161,7 +176,7 @@ function suggestion(key: string, candidates: string[]): string {
     return candidates.length ? ` (expected one of: ${candidates.join(", ")})` : "";
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
         let previous = row[0];

@@ -24,7 +24,7 @@ export const CONFIG_KEYS = [
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
-const MINOR_VERSION = /^1\.\d{2}$/;
+const MINOR_VERSION = /^1\.[1-9]\d$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -44,10 +44,33 @@ const nodeTaint = z.strictObject({
     effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
 });
 
+/**
+ * An EC2 instance type: family, a dot, size ("m7i.large", "c7gn.16xlarge", "u7i-12tb.224xlarge",
+ * "m7i-flex.large", "c6id.metal").
+ */
+const INSTANCE_TYPE = /^[a-z][a-z0-9]*\d[a-z0-9]*(-[a-z0-9]+)*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
+
+/** Graviton (arm64) families: a generation digit followed by "g" (m7g, c7gn, r8gd, t4g, im4gn, g5g), and a1. */
+export function instanceArchitecture(instanceType: string): "arm64" | "x86_64" {
+    const family = instanceType.split(".")[0].split("-")[0];
+    return family === "a1" || /^[a-z]+\d+g[a-z]*$/.test(family) ? "arm64" : "x86_64";
+}
+
+export function amiArchitecture(amiType: string): "arm64" | "x86_64" {
+    return amiType.includes("ARM_64") ? "arm64" : "x86_64";
+}
+
+const instanceType = z.string().superRefine((value, ctx) => {
+    if (INSTANCE_TYPE.test(value)) return;
+    const dotted = value.replace(/-(?=[^-]*$)/, ".");
+    const hint = dotted !== value && INSTANCE_TYPE.test(dotted) ? ` (did you mean "${dotted}"?)` : "";
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not an EC2 instance type like "m7i.large"${hint}`, input: value });
+});
+
 const nodeGroup = z
     .strictObject({
         name: dnsLabel,
-        instanceTypes: z.array(z.string().min(1)).min(1),
+        instanceTypes: z.array(instanceType).min(1),
         capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
         minSize: count,
         desiredSize: count,
@@ -75,6 +98,22 @@ const nodeGroup = z
         version: kubernetesMinorVersion.optional(),
     })
     .superRefine((group, ctx) => {
+        const amiArch = amiArchitecture(group.amiType);
+        group.instanceTypes.forEach((type, index) => {
+            const arch = INSTANCE_TYPE.test(type) ? instanceArchitecture(type) : amiArch;
+            if (arch !== amiArch) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["instanceTypes", index],
+                    message: `"${type}" is an ${arch} instance type but amiType ${group.amiType} is ${amiArch}: use ${arch === "arm64" ? 'an arm64 AMI (e.g. amiType "AL2023_ARM_64_STANDARD")' : 'an x86_64 AMI (e.g. amiType "AL2023_x86_64_STANDARD")'}, or ${amiArch} instance types only`,
+                });
+            }
+        });
+        const seenTypes = new Set<string>();
+        group.instanceTypes.forEach((type, index) => {
+            if (seenTypes.has(type)) ctx.addIssue({ code: "custom", path: ["instanceTypes", index], message: `"${type}" is listed twice: list each instance type once` });
+            seenTypes.add(type);
+        });
         if (group.minSize > group.maxSize) {
             ctx.addIssue({
                 code: "custom",
@@ -246,6 +285,7 @@ const network = z
         }
         if (existing) {
             if (net.vpcId === undefined) ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required when subnet ids are given" });
+            subnetDuplicates(net.privateSubnetIds ?? [], net.publicSubnetIds ?? [], ctx);
             for (const key of ["privateSubnetIds", "publicSubnetIds"] as const) {
                 const ids = net[key];
                 if (ids === undefined || ids.length < 2) {
@@ -268,9 +308,38 @@ const network = z
         }
     });
 
+/** A subnet listed twice, or as both private and public: the load balancer and the nodes would share it. */
+function subnetDuplicates(privateIds: readonly string[], publicIds: readonly string[], ctx: z.RefinementCtx): void {
+    for (const [key, ids] of [["privateSubnetIds", privateIds], ["publicSubnetIds", publicIds]] as const) {
+        ids.forEach((id, index) => {
+            const first = ids.indexOf(id);
+            if (first !== index) ctx.addIssue({ code: "custom", path: [key, index], message: `"${id}" is already ${key}[${first}]: list each subnet once` });
+        });
+    }
+    publicIds.forEach((id, index) => {
+        if (privateIds.includes(id)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicSubnetIds", index],
+                message: `"${id}" is also in privateSubnetIds: public subnets (internet-facing load balancer) and private subnets (nodes) must be different subnets`,
+            });
+        }
+    });
+}
+
 const access = z.strictObject({
     /** IAM roles or users given cluster-admin on every cluster through EKS access entries. */
-    clusterAdmins: z.array(z.string().regex(IAM_PRINCIPAL_ARN, { message: "IAM_ARN" })).default([]),
+    clusterAdmins: z
+        .array(z.string().regex(IAM_PRINCIPAL_ARN, { message: "IAM_ARN" }))
+        .default([])
+        .superRefine((admins, ctx) => {
+            admins.forEach((arn, index) => {
+                const first = admins.indexOf(arn);
+                if (first !== index) {
+                    ctx.addIssue({ code: "custom", path: [index], message: `"${arn}" is already clusterAdmins[${first}]: each principal gets one access entry; remove the duplicate` });
+                }
+            });
+        }),
 });
 
 const healthCheck = z.strictObject({
@@ -365,10 +434,36 @@ const routing = z.strictObject({
 
 const duration = z.string().refine((v) => parseDurationMs(v) !== undefined, { message: "DURATION" });
 
+const cutoverSteps = z
+    .array(z.int().min(1).max(100))
+    .min(1)
+    .superRefine((steps, ctx) => {
+        if (steps.length === 0) return;
+        for (let i = 1; i < steps.length; i++) {
+            if (steps[i] <= steps[i - 1]) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [i],
+                    message: `(${steps[i]}) is not above the step before it (${steps[i - 1]}): steps are the candidate's weights in increasing order, e.g. [10, 50, 100]`,
+                });
+                return;
+            }
+        }
+        if (steps[steps.length - 1] !== 100) {
+            ctx.addIssue({
+                code: "custom",
+                path: [steps.length - 1],
+                message: `(${steps[steps.length - 1]}) is the last step but a cutover ends with the candidate at 100: add 100 as the last step, e.g. [${[...steps, 100].join(", ")}]`,
+            });
+        }
+    });
+
+const positiveDuration = z.string().refine((v) => (parseDurationMs(v) ?? 0) > 0, { message: "POSITIVE_DURATION" });
+
 const cutover = z.strictObject({
-    steps: z.array(z.int().min(1).max(100)).min(1).default([10, 50, 100]),
+    steps: cutoverSteps.default([10, 50, 100]),
     bake: duration.default("10m"),
-    interval: duration.default("30s"),
+    interval: positiveDuration.default("30s"),
     minHealthyTargets: z.int().min(1).default(1),
     max5xxRate: z.number().min(0).max(1).default(0.01),
     /** The color that carried all traffic before the cutover in progress; written by `bluegreen cutover`. */

@@ -5,11 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { UserInputError } from "../errors";
-import { NAMESPACE, parseStructuredValue } from "./values";
+import { loadYaml, YamlLimitError } from "../yaml";
+import { EnvironmentInputs, readEnvironmentInputs } from "./environment";
+import { ENCRYPTED_PLACEHOLDER, NAMESPACE, parseStructuredValue } from "./values";
 
-export const ENCRYPTED_PLACEHOLDER = "<encrypted: decrypted by the Pulumi CLI at deploy time>";
+export { ENCRYPTED_PLACEHOLDER };
 
 export interface StackFileConfig {
     /** Stack name, or the file name when read from an explicit path. */
@@ -20,6 +21,8 @@ export interface StackFileConfig {
     awsRegion?: string;
     /** Dotted paths (within the namespace) of values that were `secure:` in the file. */
     secretPaths: string[];
+    /** Keys of other namespaces (`aws:profile`, or a misspelt `bluegren:routing`), with their values, for the same checks Pulumi's config gets. */
+    otherKeys: Record<string, unknown>;
 }
 
 export class StackFileError extends UserInputError {}
@@ -48,8 +51,9 @@ export function readStackFile(projectDir: string, stackOrFile: string): StackFil
 export function parseStackFile(text: string, file: string, stack: string): StackFileConfig {
     let document: unknown;
     try {
-        document = yaml.load(text);
+        document = loadYaml(text, { file });
     } catch (err) {
+        if (err instanceof YamlLimitError) throw err;
         throw new StackFileError(`${file} is not valid YAML: ${(err as Error).message}`);
     }
     const config = (document as { config?: unknown } | null)?.config ?? {};
@@ -58,15 +62,21 @@ export function parseStackFile(text: string, file: string, stack: string): Stack
     }
     const values: Record<string, unknown> = {};
     const secretPaths: string[] = [];
+    const otherKeys: Record<string, unknown> = {};
     let awsRegion: string | undefined;
-    for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+    for (const [rawKey, value] of Object.entries(config as Record<string, unknown>)) {
+        // As in Pulumi, a key without a namespace belongs to the project's (Pulumi.yaml's name: bluegreen).
+        const key = rawKey.includes(":") ? rawKey : `${NAMESPACE}:${rawKey}`;
         if (key === "aws:region" && typeof value === "string") awsRegion = value;
         const prefix = `${NAMESPACE}:`;
-        if (!key.startsWith(prefix)) continue;
+        if (!key.startsWith(prefix)) {
+            if (key !== "aws:region") otherKeys[key] = value;
+            continue;
+        }
         const name = key.slice(prefix.length);
         values[name] = replaceSecrets(value, name, secretPaths);
     }
-    return { stack, file, values, awsRegion, secretPaths };
+    return { stack, file, values, awsRegion, secretPaths, otherKeys };
 }
 
 function replaceSecrets(value: unknown, at: string, secretPaths: string[]): unknown {
@@ -86,10 +96,24 @@ function replaceSecrets(value: unknown, at: string, secretPaths: string[]): unkn
 
 /** The stack file's config as Pulumi would hand it to the program: `bluegreen:` values (or `values`) and `aws:region`. */
 export function fullConfigOf(stackFile: StackFileConfig, values: Record<string, unknown> = stackFile.values): Record<string, unknown> {
-    const all: Record<string, unknown> = {};
+    const all: Record<string, unknown> = { ...(stackFile.otherKeys ?? {}) };
     for (const [key, value] of Object.entries(values)) all[`${NAMESPACE}:${key}`] = value;
     if (stackFile.awsRegion !== undefined) all["aws:region"] = stackFile.awsRegion;
     return all;
+}
+
+/** The full keys a stack file stores as secrets, as Pulumi lists them in PULUMI_CONFIG_SECRET_KEYS (a key whose value holds a `secure:` anywhere). */
+export function secretKeysOf(stackFile: Pick<StackFileConfig, "secretPaths">): string[] {
+    return [...new Set(stackFile.secretPaths.map((p) => `${NAMESPACE}:${p.split(/[.[]/)[0]}`))];
+}
+
+/**
+ * A stack file's config validated exactly as `pulumi up` validates it (readEnvironmentInputs), with
+ * `values` in place of the file's own (after --set overrides). `stack` names the stack the config is
+ * deployed to (its default environment name); by default the file's own.
+ */
+export function environmentInputsOf(stackFile: StackFileConfig, values: Record<string, unknown> = stackFile.values, stack: string = stackFile.stack): EnvironmentInputs {
+    return readEnvironmentInputs(fullConfigOf(stackFile, values), { stack, file: stackFile.file, secretKeys: secretKeysOf(stackFile) });
 }
 
 /** Splits a config path like `routing.weights.green` or `clusters.green.nodeGroups[0].maxSize`. */

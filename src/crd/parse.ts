@@ -3,7 +3,7 @@
  * CustomResourceDefinitions are kept; `v1beta1` ones are refused (removed in Kubernetes 1.22).
  */
 import { UserInputError } from "../errors";
-import * as yaml from "js-yaml";
+import { loadYamlDocuments, YamlLimitError } from "../yaml";
 import { CrdStream } from "./sources/types";
 
 export type JsonObject = Record<string, unknown>;
@@ -39,8 +39,9 @@ function parseDocuments(stream: CrdStream): unknown[] {
                 // YAML flow style also starts with { or [: fall through.
             }
         }
-        return yaml.loadAll(text);
+        return loadYamlDocuments(text, { file: stream.origin });
     } catch (err) {
+        if (err instanceof YamlLimitError) throw err;
         const reason = (err as Error).message.split("\n")[0];
         throw new CrdInputError(`${stream.origin} is not valid YAML or JSON: ${reason}`);
     }

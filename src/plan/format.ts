@@ -32,8 +32,11 @@ function keyInputs(resource: PlannedResource): Record<string, unknown> {
     return out;
 }
 
+/** An input absent on one side of a diff (added or removed by the change). */
+export const ABSENT = "(absent)";
+
 function compact(value: unknown): string {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
+    const text = value === undefined ? ABSENT : typeof value === "string" ? value : JSON.stringify(value);
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 

@@ -1,6 +1,6 @@
 /** The offline plan of a stack file: validate its config, run the program under mocks, record the graph. */
-import { EnvironmentInputs, readEnvironmentInputs } from "../config";
-import { fullConfigOf, StackFileConfig } from "../config/stack-file";
+import { EnvironmentInputs } from "../config";
+import { environmentInputsOf, StackFileConfig } from "../config/stack-file";
 import { AddonCrdDeps } from "../addons/crd-gate";
 import { Plan } from "./model";
 import { recordPlan } from "./run";
@@ -14,7 +14,7 @@ export function environmentInputsFromStackFile(
     values: Record<string, unknown> = stackFile.values,
     stack: string = stackFile.stack,
 ): EnvironmentInputs {
-    return readEnvironmentInputs(fullConfigOf(stackFile, values), { stack, file: stackFile.file });
+    return environmentInputsOf(stackFile, values, stack);
 }
 /** Offline: no CRD is fetched and the CRD gate does not run; the plan says so. */
 export const OFFLINE_CRD_DEPS: AddonCrdDeps = {

@@ -101,7 +101,7 @@ export const apiScanCheck: PreflightCheck = async ({ config, projectDir, manifes
     if (scan.errors.length > 0) {
         const rootUnreadable = scan.errors.some((e) => e.startsWith(`cannot read ${root}:`));
         const hint = rootUnreadable ? ": check out the GitOps repository there (gitops.manifestsPath is relative to the project directory) or pass --manifests" : "";
-        return [item("api-scan", title, "fail", `not scanned: ${scan.errors.join("; ")}${hint}`)];
+        return [{ ...item("api-scan", title, "fail", `not scanned: ${scan.errors.join("; ")}${hint}`), badInput: true }];
     }
     if (scan.files === 0) return [item("api-scan", title, "warn", `no .yaml, .yml or .json files under ${root}`)];
     const removed = scan.findings.filter((f) => isRemovedBy(f, target));

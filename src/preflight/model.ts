@@ -13,6 +13,8 @@ export interface PreflightItem {
     status: CheckStatus;
     /** One line: what was found and, when it is not a pass, what to do. */
     detail: string;
+    /** A failure of the input itself (an invalid config, manifests that cannot be read): the command exits 2, not 1. */
+    badInput?: boolean;
 }
 
 /** What a stack's outputs say was deployed last (`{ clusters: { blue: { version } } }`). */
@@ -28,6 +30,8 @@ export interface PreflightInput {
     values: Record<string, unknown>;
     /** Config paths whose values are `secure:` (present, not decrypted). */
     secretPaths: string[];
+    /** The stack file's keys outside `bluegreen:` (`aws:region`, …), as full keys. */
+    otherConfig?: Record<string, unknown>;
     /** "YYYY-MM-DD": the day support status is judged on. */
     today: string;
     /** Where a relative `gitops.manifestsPath` is resolved from. */

@@ -122,7 +122,8 @@ describe("bluegreen check-apis", () => {
             const missing = path.join(os.tmpdir(), "bluegreen-no-such-dir", "x.yaml");
             const { code, stderr, stdout } = await run({ target: "1.25", paths: [missing, "-"] }, "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: a}\n");
             expect(code).toBe(2);
-            expect(stderr).toBe(`cannot read ${missing}: no such file or directory\n`);
+            expect(stderr.split("\n")[0]).toBe(`cannot read ${missing}: no such file or directory`);
+            expect(stderr).toContain("1 input could not be scanned (above)");
             expect(stdout).toContain("CronJob a");
         });
 
@@ -147,5 +148,15 @@ describe("bluegreen check-apis", () => {
             expect(code).toBe(2);
             expect(stderr).toMatch(/^cannot read the extra rules file \/nonexistent\/rules\.yaml: /);
         });
+    });
+});
+
+describe("bluegreen check-apis: no verdict without input", () => {
+    test("an unreadable file and nothing else: the error, no 'no API removed in 0 documents' line, exit 2", async () => {
+        const missing = path.join(os.tmpdir(), "bluegreen-no-such-dir", "x.yaml");
+        const { code, stdout, stderr } = await run({ paths: [missing] });
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr).toContain(`cannot read ${missing}`);
     });
 });

@@ -18,14 +18,21 @@ const baseRaw = () => rawConfig({ routing: { weights: { blue: 100, green: 0 }, v
 const greenSpec = fc.record({
     version: fc.constantFrom("1.31", "1.33", "1.34", "1.35"),
     nodeGroups: fc.uniqueArray(
-        fc.record({
-            name: fc.constantFrom("system", "apps", "batch", "gpu"),
-            instanceTypes: fc.constantFrom(["m6i.large"], ["m7i.xlarge", "m7a.xlarge"], ["c7g.large"]),
-            capacityType: fc.constantFrom("ON_DEMAND", "SPOT"),
-            maxSize: fc.integer({ min: 3, max: 20 }),
-            diskSize: fc.integer({ min: 20, max: 200 }),
-            maxUnavailable: fc.constantFrom(1, 2, "25%"),
-        }),
+        fc
+            .record({
+                name: fc.constantFrom("system", "apps", "batch", "gpu"),
+                // Graviton types with an arm64 AMI: the config refuses an architecture mismatch.
+                hardware: fc.constantFrom(
+                    { instanceTypes: ["m6i.large"] },
+                    { instanceTypes: ["m7i.xlarge", "m7a.xlarge"] },
+                    { instanceTypes: ["c7g.large"], amiType: "AL2023_ARM_64_STANDARD" },
+                ),
+                capacityType: fc.constantFrom("ON_DEMAND", "SPOT"),
+                maxSize: fc.integer({ min: 3, max: 20 }),
+                diskSize: fc.integer({ min: 20, max: 200 }),
+                maxUnavailable: fc.constantFrom(1, 2, "25%"),
+            })
+            .map(({ hardware, ...group }) => ({ ...group, ...hardware })),
         { minLength: 1, maxLength: 3, selector: (g) => g.name },
     ),
     endpoint: fc.constantFrom({}, { publicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }),

@@ -68,3 +68,22 @@ describe("bluegreen plan", () => {
         expect(stderr).toMatch(/no stack config file .*Pulumi\.qa\.yaml \(stacks here: .*dev.*\)/);
     });
 });
+
+describe("bluegreen plan diffs that add or remove a key (README: --against, --set of a new key)", () => {
+    test("--stack prod --against staging prints the diff, with added and removed inputs shown as (absent)", async () => {
+        const { code, stdout, stderr } = await run({ stack: "prod", against: "staging" });
+        expect(stderr).toBe("");
+        expect(code).toBe(0);
+        expect(stdout).toMatch(/^Offline plan diff: stack file .*Pulumi\.staging\.yaml → prod/);
+        expect(stdout).toMatch(/\(absent\) => |=> \(absent\)/);
+        expect(stdout.trim().split("\n").pop()).toMatch(/^\d+ to update, \d+ to create, \d+ to delete, \d+ to replace$/);
+    });
+
+    test("--set that adds an input the resource did not have (stickiness on the listener rule) shows it as added", async () => {
+        const { code, stdout, stderr } = await run({ set: ["routing.stickiness.enabled=true"] });
+        expect(stderr).toBe("");
+        expect(code).toBe(0);
+        expect(stdout).toContain("~  update  aws:lb/listenerRule:ListenerRule  dev-shop");
+        expect(stdout).toContain('actions[0].forward.stickiness: (absent) => {"duration":3600,"enabled":true}');
+    });
+});

@@ -41,19 +41,26 @@ describe("preflight checks", () => {
         expect(config).toEqual({ id: "config", title: "Stack config", status: "pass", detail: "valid: blue 1.32, green 1.33; secrets present, not decrypted: argocdAdminPassword" });
     });
 
-    test("node groups: newer than the control plane, or beyond the kubelet skew, fail with the group's name", async () => {
+    // Changed on purpose: node group versions outside the kubelet skew are now refused by the config
+    // itself (src/config/references.ts, the same src/versions rules), so `pulumi up` and the plan
+    // refuse them too; preflight reports them in its config item.
+    test("node groups: newer than the control plane, or beyond the kubelet skew, fail with the group's path", async () => {
         const values = rawConfig({
             clusters: {
                 blue: clusterSpec("1.32", { nodeGroups: [nodeGroup({ name: "system", version: "1.33" }), nodeGroup({ name: "apps", version: "1.28" })] }),
                 green: clusterSpec("1.33", { nodeGroups: [nodeGroup({ name: "system" }), nodeGroup({ name: "apps", version: "1.31" })] }),
             },
         });
-        const result = await items(values);
-        expect(result["versions.blue"]).toMatchObject({ status: "fail" });
-        expect(result["versions.blue"].detail).toBe(
-            "node group system: 1.33 is newer than its control plane (1.32): upgrade the control plane first, or set the node group to 1.32; " +
-                "node group apps: 1.28 is 4 minor versions behind its control plane (1.32); kubelets may be at most 3 behind: upgrade the node group to at least 1.29",
+        const refused = await items(values);
+        expect(refused.config).toMatchObject({ status: "fail", badInput: true });
+        expect(refused.config.detail).toContain(
+            "clusters.blue.nodeGroups[0].version (1.33 is newer than its control plane (1.32): upgrade the control plane first, or set the node group to 1.32)",
         );
+        expect(refused.config.detail).toContain(
+            "clusters.blue.nodeGroups[1].version (1.28 is 4 minor versions behind its control plane (1.32); kubelets may be at most 3 behind: upgrade the node group to at least 1.29)",
+        );
+        expect(refused.config.detail).not.toContain("clusters.green");
+        const result = await items(rawConfig({ clusters: { blue: clusterSpec("1.32"), green: (values.clusters as Record<string, unknown>).green } }));
         expect(result["versions.green"]).toEqual({
             id: "versions.green",
             title: "Versions of green",
@@ -166,13 +173,12 @@ describe("preflight checks", () => {
             expect(midway.weights.detail).toBe("blue 50% / green 50%; cutover to green: 50% → 100% (bake 1h per step)");
         });
 
-        test("steps that do not increase or do not reach 100 warn", async () => {
-            const result = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [50, 10, 60] } }));
-            expect(result.weights).toMatchObject({
-                status: "warn",
-                detail:
-                    "blue 100% / green 0%; cutover to green: 0% → 50% → 10% → 60% (bake 10m per step); cutover.steps [50, 10, 60] should increase step by step; cutover.steps end at 60%: add 100 as the last step so the cutover completes",
-            });
+        // Changed on purpose: such steps are now refused by the config (the plan and pulumi up too), not warned about.
+        test("steps that do not increase or do not reach 100 are refused with the config", async () => {
+            const decreasing = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [50, 10, 60] } }));
+            expect(decreasing.config).toMatchObject({ status: "fail", detail: expect.stringContaining("cutover.steps[1] (10) is not above the step before it (50)") });
+            const short = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [10, 60] } }));
+            expect(short.config).toMatchObject({ status: "fail", detail: expect.stringContaining("cutover.steps[1] (60) is the last step but a cutover ends with the candidate at 100") });
         });
 
         test("without routing: fine with one color, a warning with two", async () => {

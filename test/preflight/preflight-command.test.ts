@@ -99,10 +99,10 @@ describe("bluegreen preflight", () => {
         expect(stdout).not.toContain("ENCRYPTED");
     });
 
-    test("a config with errors: one failed item with every problem, exit 1", async () => {
+    test("a config with errors: one failed item with every problem, exit 2 (bad input, as the README's table says)", async () => {
         const cwd = project({ dev: rawConfig({ clusters: { blue: clusterSpec("1.32", { verison: "1.33" }) }, cutover: { steps: [] } }) });
         const { code, stdout } = await run({ cwd });
-        expect(code).toBe(1);
+        expect(code).toBe(2);
         expect(stdout).toContain(`✗ Stack config: 2 problems in ${path.join(cwd, "stacks", "Pulumi.dev.yaml")}: `);
         expect(stdout).toContain("clusters.blue.verison is not a known setting");
         expect(stdout).toContain("cutover.steps needs at least 1 item");

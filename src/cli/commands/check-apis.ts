@@ -59,8 +59,14 @@ export async function runCheckApisCommand(options: CheckApisOptions, io: CheckAp
     const scan = await scanManifestPaths(options.paths, options.target, rules, io.readStdin);
     for (const note of scan.skipped) io.stderr(`skipped ${note}\n`);
     for (const error of scan.errors) io.stderr(`${error}\n`);
+    // A scan that could not read everything is no verdict: what was found is shown, but never a
+    // "nothing removed" line, and the exit code is 2.
+    if (scan.errors.length > 0) {
+        if (scan.findings.length > 0) io.stdout(options.json ? JSON.stringify(apiScanToJson(options.target, scan.findings), null, 2) + "\n" : formatApiScanHuman(options.target, scan.findings, scan, rules));
+        io.stderr(`${scan.errors.length} input${scan.errors.length === 1 ? "" : "s"} could not be scanned (above): fix or remove ${scan.errors.length === 1 ? "it" : "them"} and run again\n`);
+        return 2;
+    }
     io.stdout(options.json ? JSON.stringify(apiScanToJson(options.target, scan.findings), null, 2) + "\n" : formatApiScanHuman(options.target, scan.findings, scan, rules));
-    if (scan.errors.length > 0) return 2;
     return scan.findings.some((f) => isRemovedBy(f, options.target)) ? 1 : 0;
 }
 

@@ -3,11 +3,12 @@
  * Exit 0 below the --fail-on threshold, 1 at or above it, 2 on bad input or an unreachable source.
  */
 import * as fs from "fs";
-import * as yaml from "js-yaml";
+import { loadYaml, YamlLimitError } from "../../yaml";
 import { Command, Option } from "commander";
-import { CrdInputError, crdDiffToJson, diffCrdSets, formatCrdDiffHuman, parseCrdStreams, parseRuleOverrides, RuleOverrides, RuleOverridesError, Verdict, VERDICT_ORDER } from "../../crd";
+import { crdDiffToJson, diffCrdSets, formatCrdDiffHuman, parseCrdStreams, parseRuleOverrides, RuleOverrides, RuleOverridesError, Verdict, VERDICT_ORDER } from "../../crd";
 import { CrdSourceError, CrdSourceOptions, CrdSourceResult } from "../../crd/sources/types";
 import { CommandIO, processIO } from "../io";
+import { UserInputError } from "../../errors";
 
 export const FAIL_ON = ["breaking", "compatible", "any"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -41,8 +42,9 @@ function readRules(file: string): RuleOverrides {
     }
     let document: unknown;
     try {
-        document = yaml.load(text);
+        document = loadYaml(text, { file });
     } catch (err) {
+        if (err instanceof YamlLimitError) throw err;
         throw new RuleOverridesError(`${file} is not valid YAML or JSON: ${(err as Error).message.split("\n")[0]}`);
     }
     return parseRuleOverrides(document, file);
@@ -59,7 +61,7 @@ export async function runCrdDiff(options: CrdDiffCommandOptions, io: CommandIO, 
         io.stdout(options.json ? JSON.stringify(crdDiffToJson(result)) + "\n" : formatCrdDiffHuman(result, { old: options.old, new: options.new }));
         return failsAt(result.verdict, options.failOn) ? 1 : 0;
     } catch (err) {
-        if (err instanceof CrdInputError || err instanceof CrdSourceError || err instanceof RuleOverridesError) {
+        if (err instanceof UserInputError || err instanceof CrdSourceError) {
             io.stderr(`bluegreen crd-diff: ${err.message}\n`);
             return 2;
         }

@@ -3,7 +3,7 @@
  * with a stack file's config and prints the resource graph, or what would change between two configs.
  */
 import { Command } from "commander";
-import { applyOverrides, readStackFile } from "../../config/stack-file";
+import { applyOverrides, environmentInputsOf, readStackFile } from "../../config/stack-file";
 import type { EnvironmentProgram } from "../../plan/stack-plan";
 import { diffPlans } from "../../plan/diff";
 import { diffToJson, formatDiffHuman, formatPlanHuman, planToJson } from "../../plan/format";
@@ -21,18 +21,19 @@ export interface PlanCommandOptions {
 /** `program` is the Pulumi program to plan (components/environment.ts's `deployEnvironment`, wired in cli.ts). */
 export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO, program: EnvironmentProgram): Promise<number> {
     try {
-        // Loaded on use: the Pulumi SDK and providers take a second to load, which other commands need not pay.
-        const { environmentInputsFromStackFile, planEnvironment } = await import("../../plan/stack-plan");
         const stackFile = readStackFile(options.cwd, options.stack);
-        const afterValues = applyOverrides(stackFile.values, options.set);
-        const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack, program);
-        if (!options.against && options.set.length === 0) {
+        const afterInputs = environmentInputsOf(stackFile, applyOverrides(stackFile.values, options.set));
+        const baseFile = options.against ? readStackFile(options.cwd, options.against) : stackFile;
+        // Compared under the same stack name, so URNs line up as they would in one stack's history.
+        const beforeInputs = options.against || options.set.length ? environmentInputsOf(baseFile, baseFile.values, stackFile.stack) : undefined;
+        // Loaded once the config is valid: the Pulumi SDK and providers take seconds to load, and bad input is refused without them.
+        const { planEnvironment } = await import("../../plan/stack-plan");
+        const after = await planEnvironment(afterInputs, stackFile.stack, program);
+        if (beforeInputs === undefined) {
             io.stdout(options.json ? JSON.stringify(planToJson(after), null, 2) + "\n" : formatPlanHuman(after));
             return 0;
         }
-        const baseFile = options.against ? readStackFile(options.cwd, options.against) : stackFile;
-        // Compared under the same stack name, so URNs line up as they would in one stack's history.
-        const before = await planEnvironment(environmentInputsFromStackFile(baseFile, baseFile.values, stackFile.stack), stackFile.stack, program);
+        const before = await planEnvironment(beforeInputs, stackFile.stack, program);
         const diff = diffPlans(before, after);
         if (options.json) {
             io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");

@@ -7,7 +7,7 @@ import { CommandIO, processIO } from "../io";
 import { onlineCrdLoaders } from "../../addons/online-crds";
 import * as path from "path";
 import { Command } from "commander";
-import { readStackFile, StackFileError } from "../../config/stack-file";
+import { fullConfigOf, readStackFile, StackFileError } from "../../config/stack-file";
 import { BUILT_IN_API_RULES, indexApiRules, scanManifestPaths } from "../../apis";
 import { formatPreflightHuman, parsePreviousDeployment, PreflightDeps, preflightToJson, PreviousDeployment, runPreflight } from "../../preflight";
 import { isoDate, parseIsoDate } from "../../versions";
@@ -67,6 +67,7 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
             stackFile: stackFile.file,
             values: stackFile.values,
             secretPaths: stackFile.secretPaths,
+            otherConfig: fullConfigOf(stackFile, {}),
             today,
             projectDir: options.cwd,
             manifestsPath: options.manifests !== undefined ? path.resolve(options.manifests) : undefined,
@@ -75,6 +76,7 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
         deps,
     );
     io.stdout(options.json ? JSON.stringify(preflightToJson(report), null, 2) + "\n" : formatPreflightHuman(report, today));
+    if (report.items.some((i) => i.status === "fail" && i.badInput)) return 2;
     return report.summary.fail > 0 ? 1 : 0;
 }
 

@@ -3,7 +3,7 @@
  * archive's URL, digest and appVersion; the archive's `crds/` holds the CRDs Helm installs (plus
  * `templates/crds/` files without templating).
  */
-import * as yaml from "js-yaml";
+import { loadYaml, YamlLimitError } from "../../yaml";
 import * as semver from "semver";
 import { Parser, ReadEntry } from "tar";
 import { fetchBytes, fetchText, FetchOptions, sha256 } from "./http";
@@ -29,8 +29,9 @@ export async function findChartVersion(ref: ChartRef, options: FetchOptions): Pr
     const text = await fetchText(url, { ...options, immutable: false, what: "the chart repository index" });
     let index: { entries?: Record<string, ChartVersionEntry[]> };
     try {
-        index = yaml.load(text) as typeof index;
+        index = loadYaml(text, { file: url }) as typeof index;
     } catch (err) {
+        if (err instanceof YamlLimitError) throw err;
         throw new CrdSourceError(`${url} is not a chart repository index (invalid YAML: ${(err as Error).message.split("\n")[0]})`);
     }
     const versions = index?.entries?.[ref.chart];

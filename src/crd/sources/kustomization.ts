@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
+import { loadYaml, YamlLimitError } from "../../yaml";
 import { fetchText, FetchOptions } from "./http";
 import { CrdSourceError, CrdStream } from "./types";
 
@@ -19,8 +19,9 @@ const OUTPUT_CHANGING_FIELDS = [
 function parseKustomization(text: string, origin: string): string[] {
     let document: unknown;
     try {
-        document = yaml.load(text);
+        document = loadYaml(text, { file: origin });
     } catch (err) {
+        if (err instanceof YamlLimitError) throw err;
         throw new CrdSourceError(`${origin} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }
     const fields = (document ?? {}) as Record<string, unknown>;
