@@ -13,7 +13,7 @@ const T = {
     egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     record: "aws:route53/record:Record",
     binding: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
-    namespace: "kubernetes:core/v1:Namespace",
+    namespace: "kubernetes:core/v1:NamespacePatch",
 };
 
 describe("alb mode", () => {
@@ -103,7 +103,7 @@ describe("alb mode", () => {
             expect(binding.inputs).toMatchObject({
                 apiVersion: "elbv2.k8s.aws/v1beta1",
                 kind: "TargetGroupBinding",
-                metadata: { name: "bluegreen-api", namespace: "api" },
+                metadata: { name: expect.stringMatching(/^bluegreen-api-[0-9a-f]{8}$/), namespace: "api" },
                 spec: {
                     serviceRef: { name: "api-gateway", port: 80 },
                     targetType: "ip",
@@ -127,9 +127,9 @@ describe("alb mode", () => {
         }
     });
 
-    test("the app namespaces exist for the bindings and are retained on delete (they hold the apps)", () => {
+    test("the app namespaces are created or adopted by a server-side apply patch, labelled for pod readiness gates, and retained on delete", () => {
         const ns = named(T.namespace, "dev-green-ns-shop");
-        expect(ns.inputs).toMatchObject({ metadata: { name: "shop" } });
+        expect(ns.inputs).toMatchObject({ metadata: { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } });
         expect(ns.retainOnDelete).toBe(true);
         expect(ns.provider).toMatch(/::dev-green-k8s$/);
     });
@@ -206,6 +206,7 @@ describe("alb mode", () => {
                 },
             },
             weightedResourceUrns: expect.any(Array),
+            warnings: [expect.stringMatching(/^routing\.stickiness\.durationSeconds \(30m\) is longer than a cutover bake step \(cutover\.bake 10m\)/)],
         });
         const urns = [...(routing.weightedResourceUrns as string[])].sort();
         expect(urns).toEqual(["dev-api", "dev-shop", "dev-api-verify", "dev-shop-verify"].map((n) => named(T.rule, n).urn).sort());
