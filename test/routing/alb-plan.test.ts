@@ -1,4 +1,4 @@
-import { Plan, PlannedResource, UNKNOWN } from "../../src/plan/model";
+import { Plan, PlannedResource } from "../../src/plan/model";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
 import { planFor, resourceNamed, resourcesOfType } from "../helpers/plan";
 import { albRouting, routedApp } from "./fixtures";
@@ -87,9 +87,9 @@ describe("alb mode", () => {
     test("one listener rule per app forwards to both colors with the configured weights and stickiness", () => {
         const shop = named(T.rule, "dev-shop");
         expect(shop.inputs).toMatchObject({
-            listenerArn: UNKNOWN,
+            listenerArn: "<dev-https.arn>",
             conditions: [{ hostHeader: { values: ["shop.example.com", "www.shop.example.com"] } }],
-            actions: [{ type: "forward", forward: { targetGroups: [{ weight: 90 }, { weight: 10 }], stickiness: { enabled: true, duration: 1800 } } }],
+            actions: [{ type: "forward", forward: { targetGroups: [{ arn: "<dev-shop-blue.arn>", weight: 90 }, { arn: "<dev-shop-green.arn>", weight: 10 }], stickiness: { enabled: true, duration: 1800 } } }],
         });
         expect(shop.dependencies).toEqual(expect.arrayContaining([named(T.targetGroup, "dev-shop-blue").urn, named(T.targetGroup, "dev-shop-green").urn, named(T.listener, "dev-https").urn]));
         expect(shop.dependencies).not.toContain(named(T.listener, "dev-verification").urn);
@@ -107,8 +107,8 @@ describe("alb mode", () => {
                 spec: {
                     serviceRef: { name: "api-gateway", port: 80 },
                     targetType: "ip",
-                    targetGroupARN: UNKNOWN,
-                    networking: { ingress: [{ from: [{ securityGroup: { groupID: UNKNOWN } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
+                    targetGroupARN: `<dev-api-${color}.arn>`,
+                    networking: { ingress: [{ from: [{ securityGroup: { groupID: "<dev-alb.id>" } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
                 },
             });
             expect(binding.dependencies).toEqual(expect.arrayContaining([named(T.targetGroup, `dev-api-${color}`).urn, named(T.sg, "dev-alb").urn, named(T.namespace, `dev-${color}-ns-api`).urn]));
@@ -147,7 +147,7 @@ describe("alb mode", () => {
         expect(egress.map((r) => r.name).sort()).toEqual(["dev-alb-to-blue-80", "dev-alb-to-blue-8080", "dev-alb-to-green-80", "dev-alb-to-green-8080"]);
         for (const color of ["blue", "green"]) {
             const rule = named(T.egress, `dev-alb-to-${color}-8080`);
-            expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: UNKNOWN });
+            expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, securityGroupId: "<dev-alb.id>", referencedSecurityGroupId: `<dev-${color}-eks.clusterSecurityGroupId>` });
             expect(rule.dependencies).toContain(named("eks:index:Cluster", `dev-${color}-eks`).urn);
         }
         expect(egress.some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0")).toBe(false);
@@ -178,7 +178,7 @@ describe("alb mode", () => {
         const records = resourcesOfType(plan, T.record);
         expect(records.map((r) => r.inputs.name).sort()).toEqual(["api.example.com", "shop.example.com", "www.shop.example.com"]);
         for (const record of records) {
-            expect(record.inputs).toMatchObject({ zoneId: "Z0123456789ABC", type: "A", aliases: [{ name: UNKNOWN, zoneId: UNKNOWN, evaluateTargetHealth: false }] });
+            expect(record.inputs).toMatchObject({ zoneId: "Z0123456789ABC", type: "A", aliases: [{ name: "<dev-alb.dnsName>", zoneId: "<dev-alb.zoneId>", evaluateTargetHealth: false }] });
             expect(record.dependencies).toContain(named(T.lb, "dev-alb").urn);
             expect(record.inputs.setIdentifier).toBeUndefined();
         }
@@ -192,16 +192,16 @@ describe("alb mode", () => {
             apps: {
                 shop: {
                     hostnames: ["shop.example.com", "www.shop.example.com"],
-                    targetGroupArns: { blue: UNKNOWN, green: UNKNOWN },
-                    loadBalancerArnSuffix: UNKNOWN,
-                    targetGroupArnSuffixes: { blue: UNKNOWN, green: UNKNOWN },
+                    targetGroupArns: { blue: "<dev-shop-blue.arn>", green: "<dev-shop-green.arn>" },
+                    loadBalancerArnSuffix: "<dev-alb.arnSuffix>",
+                    targetGroupArnSuffixes: { blue: "<dev-shop-blue.arnSuffix>", green: "<dev-shop-green.arnSuffix>" },
                     verificationUrl: "https://shop.example.com:8443/",
                 },
                 api: {
                     hostnames: ["api.example.com"],
-                    targetGroupArns: { blue: UNKNOWN, green: UNKNOWN },
-                    loadBalancerArnSuffix: UNKNOWN,
-                    targetGroupArnSuffixes: { blue: UNKNOWN, green: UNKNOWN },
+                    targetGroupArns: { blue: "<dev-api-blue.arn>", green: "<dev-api-green.arn>" },
+                    loadBalancerArnSuffix: "<dev-alb.arnSuffix>",
+                    targetGroupArnSuffixes: { blue: "<dev-api-blue.arnSuffix>", green: "<dev-api-green.arnSuffix>" },
                     verificationUrl: "https://api.example.com:8443/v1/",
                 },
             },
