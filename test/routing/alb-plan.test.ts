@@ -1,5 +1,6 @@
 import { Plan, PlannedResource } from "../../src/plan/model";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
+import { replacementPaths } from "../../src/plan/replacement-rules";
 import { planFor, resourceNamed, resourcesOfType } from "../helpers/plan";
 import { albRouting, routedApp } from "./fixtures";
 
@@ -127,6 +128,28 @@ describe("alb mode", () => {
         }
     });
 
+    test("no listener rule forwards to a target group before that group's binding exists (it depends on the binding)", () => {
+        const rules = resourcesOfType(plan, T.rule);
+        expect(rules.length).toBeGreaterThan(0);
+        for (const rule of rules) {
+            const arns = JSON.stringify(rule.inputs.actions).match(/<[^<>"]+\.arn>/g)!;
+            expect(arns.length).toBeGreaterThan(0);
+            for (const arn of arns) {
+                const bindings = resourcesOfType(plan, T.binding).filter((b) => (b.inputs.spec as { targetGroupARN: string }).targetGroupARN === arn);
+                expect(bindings).toHaveLength(1);
+                expect(rule.dependencies).toContain(bindings[0].urn);
+            }
+        }
+    });
+
+    test("a binding is replaced, not updated, when a field the controller's webhook makes immutable changes", () => {
+        for (const binding of resourcesOfType(plan, T.binding)) {
+            expect(binding.replaceOnChanges).toEqual(expect.arrayContaining(["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"]));
+            expect(binding.deleteBeforeReplace).toBe(false);
+        }
+        expect(replacementPaths(T.binding)).toEqual(expect.arrayContaining(["metadata.name", "spec.targetGroupARN"]));
+    });
+
     test("the app namespaces are created or adopted by a server-side apply patch, labelled for pod readiness gates, and retained on delete", () => {
         const ns = named(T.namespace, "dev-green-ns-shop");
         expect(ns.inputs).toMatchObject({ metadata: { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } });
@@ -233,6 +256,28 @@ describe("alb mode options", () => {
         expect(resourcesOfType(plan, T.targetGroup).map((r) => r.name)).toEqual(["dev-shop-blue"]);
         expect(resourceNamed(plan, T.rule, "dev-shop").inputs).toMatchObject({ actions: [{ forward: { targetGroups: [{ weight: 100 }] } }] });
         expect(resourcesOfType(plan, T.binding).map((r) => r.name)).toEqual(["dev-blue-shop-binding"]);
+    });
+
+    test("an app in an existing namespace (kube-system) patches it with the readiness-gate label instead of creating it", async () => {
+        const plan = await planFor(rawConfig({ routing: albRouting({ apps: [routedApp("shop", { namespace: "kube-system" })] }) }));
+        expect(resourcesOfType(plan, "kubernetes:core/v1:Namespace").filter((r) => (r.inputs.metadata as { name: string }).name === "kube-system")).toEqual([]);
+        for (const color of ["blue", "green"]) {
+            const patch = resourceNamed(plan, T.namespace, `dev-${color}-ns-kube-system`);
+            expect(patch.inputs).toMatchObject({ metadata: { name: "kube-system", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } });
+            expect(patch.provider).toMatch(new RegExp(`::dev-${color}-k8s$`));
+            expect(resourceNamed(plan, T.binding, `dev-${color}-shop-binding`).dependencies).toContain(patch.urn);
+        }
+    });
+
+    test("long environment and app names: the load balancer and target groups get explicit names of at most 32 characters", async () => {
+        const plan = await planFor(rawConfig({ routing: albRouting({ apps: [routedApp("customer-checkout-api")] }) }), "production-eu-central-payments");
+        const named32 = [resourceNamed(plan, T.lb, "production-eu-central-payments-alb"), ...resourcesOfType(plan, T.targetGroup)];
+        expect(named32).toHaveLength(3);
+        for (const r of named32) {
+            expect(typeof r.inputs.name).toBe("string");
+            expect((r.inputs.name as string).length).toBeLessThanOrEqual(32);
+        }
+        expect(new Set(named32.map((r) => r.inputs.name)).size).toBe(3);
     });
 
     test("a color without traffic: its target groups exist but are not protected", async () => {
