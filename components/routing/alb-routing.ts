@@ -5,15 +5,14 @@
  * forwards to both colors by weight. A verification listener on a dedicated port, open only to the
  * configured CIDRs, sends every app to the candidate color alone.
  *
- * The decisions (rules and priorities, weights, candidate color, ports) live in src/routing.
+ * Every decision is in the plan (src/routing/alb-plan.ts); this component only turns it into
+ * resources and wires their references.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { Color, RoutedApp, RoutingConfig } from "../../src/config";
-import { PlannedRule, planRules, TESTER_HEADER } from "../../src/routing/rules";
-import { egressPorts, hostnameForName, targetGroupPortOf, targetPortOf, verificationUrlOf } from "../../src/routing/targets";
-import { forwardTargets, weightOf } from "../../src/routing/weights";
+import { Color } from "../../src/config";
+import { AlbRoutingPlan, BindingPlan, ListenerPlan, ListenerRulePlan, NamespacePlan, SecurityGroupRulePlan, TargetGroupPlan } from "../../src/routing/alb-plan";
 import { RoutedAppOutput, RoutingOutput, TrafficRouting } from "./outputs";
 
 /** What routing needs from one color's cluster. */
@@ -25,206 +24,119 @@ export interface RoutedCluster {
 }
 
 export interface AlbRoutingArgs {
-    environment: string;
-    routing: RoutingConfig;
-    /** The colors present in `clusters`; each gets a target group and a binding per app. */
+    plan: AlbRoutingPlan;
+    /** The clusters of the plan's colors. */
     clusters: Partial<Record<Color, RoutedCluster>>;
-    /** The color the verification listener serves. */
-    verificationColor: Color;
+    /** AWS settings the plan leaves to the program. */
     vpcId: pulumi.Input<string>;
     publicSubnetIds: pulumi.Input<string[]>;
     /** Per color, what a TargetGroupBinding needs first: the CRD and the aws-load-balancer-controller release. */
     bindingDependsOn: Partial<Record<Color, pulumi.Input<pulumi.Resource>[]>>;
 }
 
-const HTTPS_PORT = 443;
-const HTTP_PORT = 80;
 const NOT_FOUND = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
+/** TargetGroupBinding fields the load balancer controller's validating webhook refuses to change. */
+export const BINDING_IMMUTABLE_FIELDS = ["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"] as const;
+const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi-bluegreen" };
 
 export class AlbRouting extends pulumi.ComponentResource implements TrafficRouting {
     readonly output: RoutingOutput;
     readonly loadBalancer: aws.lb.LoadBalancer;
     readonly securityGroup: aws.ec2.SecurityGroup;
+    private readonly args: AlbRoutingArgs;
 
     constructor(name: string, args: AlbRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:routing:AlbRouting", name, {}, opts);
-        const { environment, routing } = args;
-        const parent = { parent: this };
-        const colors = (Object.keys(args.clusters) as Color[]).sort();
-        const verification = routing.verification;
+        this.args = args;
+        const { plan } = args;
+        for (const color of plan.colors) {
+            if (!args.clusters[color]) throw new pulumi.ResourceError(`routing plans target groups for ${color} but there is no ${color} cluster`, this);
+        }
+        for (const warning of plan.warnings) void pulumi.log.warn(warning, this);
 
-        this.securityGroup = new aws.ec2.SecurityGroup(`${environment}-alb`, {
+        this.securityGroup = new aws.ec2.SecurityGroup(plan.securityGroup.name, {
             vpcId: args.vpcId,
-            description: `Load balancer of environment ${environment}: HTTPS from anywhere, verification from allowed CIDRs, to the clusters`,
-            tags: { Name: `${environment}-alb` },
-        }, parent);
-        this.openIngress(environment, args);
-        this.openEgressToClusters(environment, args, colors);
+            description: `Load balancer of environment ${plan.environment}: HTTPS from anywhere, verification from allowed CIDRs, to the clusters`,
+            tags: { Name: plan.securityGroup.name },
+        }, { parent: this });
+        for (const rule of plan.securityGroupRules) this.securityGroupRule(rule);
+        this.loadBalancer = this.createLoadBalancer(plan);
+        const listeners = new Map(plan.listeners.map((l) => [l.kind, this.listener(l)]));
+        const namespaces = new Map(plan.namespaces.map((n) => [n.name, this.namespace(n)]));
+        const targetGroups = new Map(plan.targetGroups.map((g) => [g.name, this.targetGroup(g)]));
+        const bindings = new Map(plan.bindings.map((b) => [b.name, this.binding(b, targetGroups.get(b.targetGroup)!, namespaces.get(b.namespacePatch)!)]));
+        const rules = new Map(plan.rules.map((r) => [r.name, this.listenerRule(r, listeners.get(r.listener)!, targetGroups, bindings)]));
+        for (const record of plan.aliasRecords) {
+            new aws.route53.Record(record.name, {
+                zoneId: record.zoneId,
+                name: record.hostname,
+                type: "A",
+                aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: false }],
+            }, { parent: this });
+        }
 
-        this.loadBalancer = new aws.lb.LoadBalancer(`${environment}-alb`, {
+        this.output = {
+            mode: "alb",
+            weights: { ...plan.weights },
+            apps: this.appOutputs(targetGroups),
+            // The verification rules follow the candidate color, which can change with the weights.
+            weightedResourceUrns: pulumi.all(plan.weightedRules.map((n) => rules.get(n)!.urn)),
+            ...(plan.warnings.length ? { warnings: plan.warnings } : {}),
+        };
+        this.registerOutputs({ loadBalancerDnsName: this.loadBalancer.dnsName, weightedResourceUrns: this.output.weightedResourceUrns });
+    }
+
+    private createLoadBalancer(plan: AlbRoutingPlan): aws.lb.LoadBalancer {
+        const lb = plan.loadBalancer;
+        return new aws.lb.LoadBalancer(lb.name, {
+            ...(lb.awsName ? { name: lb.awsName } : {}),
             loadBalancerType: "application",
             internal: false,
             ipAddressType: "ipv4",
-            subnets: args.publicSubnetIds,
+            subnets: this.args.publicSubnetIds,
             securityGroups: [this.securityGroup.id],
             dropInvalidHeaderFields: true,
-            enableDeletionProtection: routing.loadBalancer.deletionProtection,
-            idleTimeout: routing.loadBalancer.idleTimeoutSeconds,
-            tags: { Name: `${environment}-alb` },
-        }, parent);
+            enableDeletionProtection: lb.deletionProtection,
+            idleTimeout: lb.idleTimeoutSeconds,
+            tags: { Name: lb.name },
+        }, { parent: this });
+    }
 
-        const https = new aws.lb.Listener(`${environment}-https`, {
+    private securityGroupRule(rule: SecurityGroupRulePlan): void {
+        const common = { securityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: rule.fromPort, toPort: rule.toPort, description: rule.description };
+        if (rule.direction === "ingress") {
+            new aws.vpc.SecurityGroupIngressRule(rule.name, { ...common, cidrIpv4: rule.cidr }, { parent: this });
+        } else {
+            const cluster = this.args.clusters[rule.toColor!]!;
+            new aws.vpc.SecurityGroupEgressRule(rule.name, { ...common, referencedSecurityGroupId: cluster.clusterSecurityGroupId }, { parent: this });
+        }
+    }
+
+    private listener(plan: ListenerPlan): aws.lb.Listener {
+        const tls = plan.tls ? { sslPolicy: plan.tls.sslPolicy, certificateArn: plan.tls.certificateArn } : {};
+        const defaultActions = plan.kind === "http"
+            ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
+            : [NOT_FOUND];
+        return new aws.lb.Listener(plan.name, {
             loadBalancerArn: this.loadBalancer.arn,
-            port: HTTPS_PORT,
-            protocol: "HTTPS",
-            sslPolicy: routing.sslPolicy,
-            certificateArn: routing.certificateArn,
-            defaultActions: [NOT_FOUND],
-        }, parent);
-        new aws.lb.Listener(`${environment}-http`, {
-            loadBalancerArn: this.loadBalancer.arn,
-            port: HTTP_PORT,
-            protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" } }],
-        }, parent);
-        const verificationListener = verification.enabled
-            ? new aws.lb.Listener(`${environment}-verification`, {
-                  loadBalancerArn: this.loadBalancer.arn,
-                  port: verification.port,
-                  protocol: "HTTPS",
-                  sslPolicy: routing.sslPolicy,
-                  certificateArn: routing.certificateArn,
-                  defaultActions: [NOT_FOUND],
-              }, parent)
-            : undefined;
-
-        const targetGroups = new Map<string, Partial<Record<Color, aws.lb.TargetGroup>>>();
-        for (const app of routing.apps) {
-            const perColor: Partial<Record<Color, aws.lb.TargetGroup>> = {};
-            for (const color of colors) {
-                const targetGroup = this.targetGroup(environment, app, color, args.vpcId, weightOf(routing, color) > 0);
-                this.bindService(environment, app, color, targetGroup, args);
-                perColor[color] = targetGroup;
-            }
-            targetGroups.set(app.name, perColor);
-        }
-
-        const rules = planRules(routing.apps, { colors, headerRule: verification.enabled && verification.headerRule, verification: verification.enabled });
-        const stickiness = routing.stickiness.enabled ? { enabled: true, duration: routing.stickiness.durationSeconds } : undefined;
-        const weightedRules = rules.weighted.map((rule) => new aws.lb.ListenerRule(`${environment}-${rule.key}`, {
-            listenerArn: https.arn,
-            priority: rule.priority,
-            conditions: conditionsOf(rule),
-            actions: [{
-                type: "forward",
-                forward: {
-                    targetGroups: forwardTargets(routing, colors).map(({ color, weight }) => ({ arn: targetGroups.get(rule.app)![color]!.arn, weight })),
-                    stickiness,
-                },
-            }],
-        }, parent));
-        for (const rule of rules.header) {
-            new aws.lb.ListenerRule(`${environment}-${rule.key}`, {
-                listenerArn: https.arn,
-                priority: rule.priority,
-                conditions: [...conditionsOf(rule), { httpHeader: { httpHeaderName: TESTER_HEADER, values: [rule.color] } }],
-                actions: [{ type: "forward", targetGroupArn: targetGroups.get(rule.app)![rule.color]!.arn }],
-            }, parent);
-        }
-        const verificationRules = rules.verification.map((rule) => new aws.lb.ListenerRule(`${environment}-${rule.key}`, {
-            listenerArn: verificationListener!.arn,
-            priority: rule.priority,
-            conditions: conditionsOf(rule),
-            actions: [{ type: "forward", targetGroupArn: targetGroups.get(rule.app)![args.verificationColor]!.arn }],
-        }, parent));
-
-        this.createAliasRecords(environment, routing);
-
-        const apps: Record<string, RoutedAppOutput> = {};
-        for (const app of routing.apps) {
-            const perColor = targetGroups.get(app.name)!;
-            const arns: Partial<Record<Color, pulumi.Output<string>>> = {};
-            const suffixes: Partial<Record<Color, pulumi.Output<string>>> = {};
-            for (const color of colors) {
-                arns[color] = perColor[color]!.arn;
-                suffixes[color] = perColor[color]!.arnSuffix;
-            }
-            const verificationUrl = verification.enabled ? verificationUrlOf(app, verification.port) : undefined;
-            apps[app.name] = {
-                hostnames: app.hostnames,
-                targetGroupArns: arns,
-                loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-                targetGroupArnSuffixes: suffixes,
-                ...(verificationUrl ? { verificationUrl } : {}),
-            };
-        }
-        this.output = {
-            mode: "alb",
-            weights: { blue: weightOf(routing, "blue"), green: weightOf(routing, "green") },
-            apps,
-            // The verification rules follow the candidate color, which can change with the weights.
-            weightedResourceUrns: pulumi.all([...weightedRules, ...verificationRules].map((r) => r.urn)),
-        };
-        this.registerOutputs({
-            loadBalancerDnsName: this.loadBalancer.dnsName,
-            weightedResourceUrns: this.output.weightedResourceUrns,
-        });
+            port: plan.port,
+            protocol: plan.protocol,
+            ...tls,
+            defaultActions,
+        }, { parent: this });
     }
 
-    private openIngress(prefix: string, args: AlbRoutingArgs): void {
-        const parent = { parent: this };
-        for (const [port, purpose] of [[HTTPS_PORT, "https"], [HTTP_PORT, "http"]] as const) {
-            new aws.vpc.SecurityGroupIngressRule(`${prefix}-alb-${purpose}`, {
-                securityGroupId: this.securityGroup.id,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                cidrIpv4: "0.0.0.0/0",
-                description: `${purpose.toUpperCase()} from anywhere`,
-            }, parent);
-        }
-        const verification = args.routing.verification;
-        if (!verification.enabled) return;
-        for (const cidr of verification.allowedCidrs) {
-            new aws.vpc.SecurityGroupIngressRule(`${prefix}-alb-verification-${cidr}`, {
-                securityGroupId: this.securityGroup.id,
-                ipProtocol: "tcp",
-                fromPort: verification.port,
-                toPort: verification.port,
-                cidrIpv4: cidr,
-                description: "Verification listener (candidate color) from an allowed network",
-            }, parent);
-        }
-    }
-
-    /** Traffic and health checks to the pods, which carry their cluster's security group. */
-    private openEgressToClusters(prefix: string, args: AlbRoutingArgs, colors: Color[]): void {
-        const { ports, allPorts } = egressPorts(args.routing.apps);
-        const ranges: [number, number][] = allPorts ? [[0, 65535]] : ports.map((p) => [p, p]);
-        for (const color of colors) {
-            for (const [fromPort, toPort] of ranges) {
-                new aws.vpc.SecurityGroupEgressRule(`${prefix}-alb-to-${color}-${allPorts ? "tcp" : fromPort}`, {
-                    securityGroupId: this.securityGroup.id,
-                    referencedSecurityGroupId: args.clusters[color]!.clusterSecurityGroupId,
-                    ipProtocol: "tcp",
-                    fromPort,
-                    toPort,
-                    description: `To the pods in the ${color} cluster`,
-                }, { parent: this });
-            }
-        }
-    }
-
-    private targetGroup(environment: string, app: RoutedApp, color: Color, vpcId: pulumi.Input<string>, carriesTraffic: boolean): aws.lb.TargetGroup {
-        const check = app.healthCheck;
-        return new aws.lb.TargetGroup(`${environment}-${app.name}-${color}`, {
-            vpcId,
+    private targetGroup(plan: TargetGroupPlan): aws.lb.TargetGroup {
+        const check = plan.healthCheck;
+        return new aws.lb.TargetGroup(plan.name, {
+            ...(plan.awsName ? { name: plan.awsName } : {}),
+            vpcId: this.args.vpcId,
             targetType: "ip",
             ipAddressType: "ipv4",
             protocol: "HTTP",
             protocolVersion: "HTTP1",
-            port: targetGroupPortOf(app),
-            deregistrationDelay: app.deregistrationDelaySeconds,
+            port: plan.port,
+            deregistrationDelay: plan.deregistrationDelaySeconds,
             healthCheck: {
                 enabled: true,
                 protocol: "HTTP",
@@ -236,74 +148,88 @@ export class AlbRouting extends pulumi.ComponentResource implements TrafficRouti
                 healthyThreshold: check.healthyThreshold,
                 unhealthyThreshold: check.unhealthyThreshold,
             },
-            tags: { Name: `${environment}-${app.name}-${color}`, "bluegreen:color": color, "bluegreen:app": app.name },
-        }, { parent: this, protect: carriesTraffic });
+            tags: { Name: plan.name, "bluegreen:color": plan.color, "bluegreen:app": plan.app },
+        }, { parent: this, protect: plan.protected });
     }
 
-    /** The controller in the color's cluster registers the Service's pods and opens their port to the load balancer. */
-    private bindService(prefix: string, app: RoutedApp, color: Color, targetGroup: aws.lb.TargetGroup, args: AlbRoutingArgs): void {
-        const cluster = args.clusters[color]!;
-        new k8s.apiextensions.CustomResource(`${prefix}-${color}-${app.name}-binding`, {
+    /**
+     * The app's namespace in one cluster, labelled so the controller injects pod readiness gates. A
+     * server-side apply patch: it creates the namespace when missing and adopts an existing one
+     * (`default`, `kube-system`, or one kept from an earlier deployment) without failing or taking
+     * it over. Retained on delete: the namespace holds the app, which Pulumi does not own.
+     */
+    private namespace(plan: NamespacePlan): k8s.core.v1.NamespacePatch {
+        return new k8s.core.v1.NamespacePatch(plan.name, {
+            metadata: { name: plan.namespace, labels: plan.labels, annotations: { "pulumi.com/patchForce": "true" } },
+        }, { parent: this, provider: this.args.clusters[plan.color]!.provider, retainOnDelete: true });
+    }
+
+    /**
+     * The controller in the color's cluster registers the Service's pods and opens their port to the
+     * load balancer. Its fields are immutable under the controller's webhook, so a new target group
+     * gets a new binding (its name carries the group's identity; `replaceOnChanges` covers the rest)
+     * created beside the old one before the rules switch over.
+     */
+    private binding(plan: BindingPlan, targetGroup: aws.lb.TargetGroup, namespace: k8s.core.v1.NamespacePatch): k8s.apiextensions.CustomResource {
+        return new k8s.apiextensions.CustomResource(plan.name, {
             apiVersion: "elbv2.k8s.aws/v1beta1",
             kind: "TargetGroupBinding",
-            metadata: {
-                name: `bluegreen-${app.name}`,
-                namespace: app.namespace,
-                labels: { "app.kubernetes.io/managed-by": "pulumi-bluegreen", "bluegreen/app": app.name },
-            },
+            metadata: { name: plan.objectName, namespace: plan.namespace, labels: { ...MANAGED_BY, "bluegreen/app": plan.app } },
             spec: {
-                serviceRef: { name: app.service.name, port: app.service.port },
+                serviceRef: plan.service,
                 targetGroupARN: targetGroup.arn,
                 targetType: "ip",
                 networking: {
                     ingress: [{
                         from: [{ securityGroup: { groupID: this.securityGroup.id } }],
-                        ports: [{ protocol: "TCP", port: targetPortOf(app) }],
+                        ports: [{ protocol: "TCP", port: plan.targetPort }],
                     }],
                 },
             },
         }, {
             parent: this,
-            provider: cluster.provider,
+            provider: this.args.clusters[plan.color]!.provider,
+            replaceOnChanges: [...BINDING_IMMUTABLE_FIELDS],
             // The controller must outlive the binding: it removes the binding's finalizer on delete.
-            dependsOn: [...(args.bindingDependsOn[color] ?? []), this.namespace(prefix, color, app.namespace, cluster)],
+            dependsOn: [...(this.args.bindingDependsOn[plan.color] ?? []), namespace],
         });
     }
 
-    private readonly namespaces = new Map<string, k8s.core.v1.Namespace>();
-
-    /**
-     * The app's namespace, so that a binding can be created before GitOps has deployed the app.
-     * Retained on delete: the namespace holds the app, which Pulumi does not own.
-     */
-    private namespace(prefix: string, color: Color, namespace: string, cluster: RoutedCluster): k8s.core.v1.Namespace {
-        const key = `${color}/${namespace}`;
-        let resource = this.namespaces.get(key);
-        if (!resource) {
-            resource = new k8s.core.v1.Namespace(`${prefix}-${color}-ns-${namespace}`, {
-                metadata: { name: namespace },
-            }, { parent: this, provider: cluster.provider, retainOnDelete: true });
-            this.namespaces.set(key, resource);
-        }
-        return resource;
+    private listenerRule(
+        plan: ListenerRulePlan,
+        listener: aws.lb.Listener,
+        targetGroups: Map<string, aws.lb.TargetGroup>,
+        bindings: Map<string, k8s.apiextensions.CustomResource>,
+    ): aws.lb.ListenerRule {
+        const arnOf = (name: string) => targetGroups.get(name)!.arn;
+        const action = plan.kind === "weighted"
+            ? { type: "forward", forward: { targetGroups: plan.forward.map((f) => ({ arn: arnOf(f.targetGroup), weight: f.weight })), stickiness: plan.stickiness } }
+            : { type: "forward", targetGroupArn: arnOf(plan.forward[0].targetGroup) };
+        return new aws.lb.ListenerRule(plan.name, {
+            listenerArn: listener.arn,
+            priority: plan.priority,
+            conditions: plan.conditions,
+            actions: [action],
+        }, { parent: this, dependsOn: plan.waitsFor.map((name) => bindings.get(name)!) });
     }
 
-    /** One alias record per hostname (apps sharing a hostname on different paths share it). */
-    private createAliasRecords(prefix: string, routing: RoutingConfig): void {
-        const hostnames = [...new Set(routing.apps.flatMap((app) => app.hostnames))].sort();
-        for (const hostname of hostnames) {
-            new aws.route53.Record(`${prefix}-${hostnameForName(hostname)}`, {
-                zoneId: routing.hostedZoneId!,
-                name: hostname,
-                type: "A",
-                aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: false }],
-            }, { parent: this });
+    private appOutputs(targetGroups: Map<string, aws.lb.TargetGroup>): Record<string, RoutedAppOutput> {
+        const apps: Record<string, RoutedAppOutput> = {};
+        for (const [app, planned] of Object.entries(this.args.plan.apps)) {
+            const arns: Partial<Record<Color, pulumi.Output<string>>> = {};
+            const suffixes: Partial<Record<Color, pulumi.Output<string>>> = {};
+            for (const [color, name] of Object.entries(planned.targetGroups) as [Color, string][]) {
+                arns[color] = targetGroups.get(name)!.arn;
+                suffixes[color] = targetGroups.get(name)!.arnSuffix;
+            }
+            apps[app] = {
+                hostnames: planned.hostnames,
+                targetGroupArns: arns,
+                loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+                targetGroupArnSuffixes: suffixes,
+                ...(planned.verificationUrl ? { verificationUrl: planned.verificationUrl } : {}),
+            };
         }
+        return apps;
     }
-}
-
-function conditionsOf(rule: PlannedRule): aws.types.input.lb.ListenerRuleCondition[] {
-    const conditions: aws.types.input.lb.ListenerRuleCondition[] = [{ hostHeader: { values: rule.hosts } }];
-    if (rule.path !== undefined) conditions.push({ pathPattern: { values: [rule.path] } });
-    return conditions;
 }

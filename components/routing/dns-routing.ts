@@ -4,54 +4,36 @@
  * color), split the traffic. A color at 0 keeps its record at weight 0, so weight changes are
  * in-place updates of the records. Resolvers and clients cache answers, so a shift takes effect
  * gradually and open connections stay where they are (see docs/routing.md).
+ *
+ * Every decision is in the plan (src/routing/dns-plan.ts); this component only creates the records.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { RoutingConfig } from "../../src/config";
-import { hostnameForName } from "../../src/routing/targets";
-import { ColorWeight, weightOf } from "../../src/routing/weights";
+import { DnsRoutingPlan } from "../../src/routing/dns-plan";
 import { RoutedAppOutput, RoutingOutput, TrafficRouting } from "./outputs";
 
 export interface DnsRoutingArgs {
-    environment: string;
-    routing: RoutingConfig;
-    /** Per hostname, the colors that get a weighted record and their weights (`dnsRecordWeights`). */
-    recordWeights: ColorWeight[];
+    plan: DnsRoutingPlan;
 }
-
-/** Used for `cname` records when `dns.ttl` is not set. */
-const DEFAULT_CNAME_TTL = 60;
 
 export class DnsRouting extends pulumi.ComponentResource implements TrafficRouting {
     readonly output: RoutingOutput;
 
     constructor(name: string, args: DnsRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:routing:DnsRouting", name, {}, opts);
-        const { environment, routing } = args;
-        const dns = routing.dns;
-        const records: aws.route53.Record[] = [];
+        const { plan } = args;
+        const records = plan.records.map((record) => new aws.route53.Record(record.name, {
+            zoneId: record.zoneId,
+            name: record.hostname,
+            setIdentifier: record.color,
+            weightedRoutingPolicies: [{ weight: record.weight }],
+            ...record.target,
+        }, { parent: this }));
         const apps: Record<string, RoutedAppOutput> = {};
-        for (const app of routing.apps) {
-            for (const hostname of app.hostnames) {
-                for (const { color, weight } of args.recordWeights) {
-                    const target = dns.loadBalancers[color]!;
-                    const recordTarget = dns.recordType === "alias"
-                        ? { type: "A", aliases: [{ name: target.dnsName, zoneId: target.zoneId!, evaluateTargetHealth: true }] }
-                        : { type: "CNAME", records: [target.dnsName], ttl: dns.ttl ?? DEFAULT_CNAME_TTL };
-                    records.push(new aws.route53.Record(`${environment}-${hostnameForName(hostname)}-${color}`, {
-                        zoneId: routing.hostedZoneId!,
-                        name: hostname,
-                        setIdentifier: color,
-                        weightedRoutingPolicies: [{ weight }],
-                        ...recordTarget,
-                    }, { parent: this }));
-                }
-            }
-            apps[app.name] = { hostnames: app.hostnames, targetGroupArns: {} };
-        }
+        for (const [app, planned] of Object.entries(plan.apps)) apps[app] = { hostnames: planned.hostnames, targetGroupArns: {} };
         this.output = {
             mode: "dns",
-            weights: { blue: weightOf(routing, "blue"), green: weightOf(routing, "green") },
+            weights: { ...plan.weights },
             apps,
             weightedResourceUrns: pulumi.all(records.map((r) => r.urn)),
         };

@@ -1,7 +1,11 @@
-/** Traffic routing between the colors: the shared ALB (alb mode) or weighted Route 53 records (dns mode). */
+/**
+ * Traffic routing between the colors: the shared ALB (alb mode) or weighted Route 53 records (dns
+ * mode). The routing is planned once from config (src/routing) and the plan handed to the component.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { Color, EnvironmentConfig } from "../../src/config";
-import { dnsRecordWeights, verificationColor } from "../../src/routing/weights";
+import { planAlbRouting } from "../../src/routing/alb-plan";
+import { planDnsRouting } from "../../src/routing/dns-plan";
 import { AlbRouting, RoutedCluster } from "./alb-routing";
 import { DnsRouting } from "./dns-routing";
 import { TrafficRouting } from "./outputs";
@@ -22,16 +26,12 @@ export interface RoutingArgs {
 }
 
 export function createRouting(name: string, args: RoutingArgs, opts?: pulumi.ComponentResourceOptions): TrafficRouting {
-    const routing = args.config.routing;
-    if (!routing) throw new Error("createRouting needs a config with routing set");
-    if (routing.mode === "dns") {
-        return new DnsRouting(name, { environment: args.environment, routing, recordWeights: dnsRecordWeights(args.config) }, opts);
-    }
+    const { config, environment } = args;
+    if (!config.routing) throw new Error("createRouting needs a config with routing set");
+    if (config.routing.mode === "dns") return new DnsRouting(name, { plan: planDnsRouting({ config, environment }) }, opts);
     return new AlbRouting(name, {
-        environment: args.environment,
-        routing,
+        plan: planAlbRouting({ config, environment }),
         clusters: args.clusters,
-        verificationColor: verificationColor(args.config),
         vpcId: args.vpcId,
         publicSubnetIds: args.publicSubnetIds,
         bindingDependsOn: args.bindingDependsOn,

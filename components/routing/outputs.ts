@@ -18,6 +18,8 @@ export interface RoutingOutput {
     apps: Record<string, RoutedAppOutput>;
     /** URNs of the resources whose inputs follow the weights: `pulumi up --target` on them applies a weight change. */
     weightedResourceUrns: pulumi.Output<string[]>;
+    /** Present when routing is valid but works against the cutover (e.g. stickiness longer than a bake step). */
+    warnings?: string[];
 }
 
 export interface TrafficRouting extends pulumi.ComponentResource {

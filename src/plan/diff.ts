@@ -38,6 +38,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
         const previous = old.get(resource.urn);
         steps.push(previous ? compareResource(previous, resource) : { ...identity(resource), op: "create", changes: [], replaceReasons: [] });
     }
+    followReplacements(steps, next, after);
     for (const resource of before.resources) {
         if (!next.has(resource.urn)) steps.push({ ...identity(resource), op: "delete", changes: [], replaceReasons: [] });
     }
@@ -45,6 +46,55 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     const summary = { create: 0, update: 0, delete: 0, replace: 0, same: 0 };
     for (const step of steps) summary[step.op]++;
     return { steps, summary };
+}
+
+/** `<name.property>` labels in a string. */
+const REFERENCE_LABEL = /<[^<>\s]+\.[A-Za-z]+>/g;
+
+/** Every string input holding a reference label, with its path. */
+function referencingInputs(value: unknown, path: string, out: { path: string; value: string; labels: string[] }[] = []) {
+    if (typeof value === "string") {
+        const labels = value.match(REFERENCE_LABEL);
+        if (labels) out.push({ path, value, labels });
+    } else if (Array.isArray(value)) {
+        value.forEach((item, index) => referencingInputs(item, join(path, index), out));
+    } else if (isPlainObject(value)) {
+        for (const key of Object.keys(value)) referencingInputs(value[key], join(path, key), out);
+    }
+    return out;
+}
+
+/**
+ * A reference that did not change is no change, unless the resource it names is replaced: then
+ * its id and ARN are new and every input holding it changes too (an update, or a replacement when
+ * the input forces one), as `pulumi preview` would show once the new values are known.
+ */
+function followReplacements(steps: PlanStep[], resources: Map<string, PlannedResource>, after: Plan): void {
+    const references = after.references ?? {};
+    const replaced = new Set<string>();
+    let changed = true;
+    while (changed) {
+        changed = false;
+        for (const step of steps) if (step.op === "replace") replaced.add(step.urn);
+        for (const step of steps) {
+            if (step.op !== "same" && step.op !== "update") continue;
+            const resource = resources.get(step.urn)!;
+            const ignored = resource.ignoreChanges;
+            for (const input of referencingInputs(resource.inputs, "")) {
+                const producer = input.labels.map((l) => references[l]?.urn).find((urn) => urn !== undefined && replaced.has(urn));
+                if (!producer || step.changes.some((c) => c.path === input.path) || ignored.some((p) => isWithin(input.path, p))) continue;
+                step.changes.push({ path: input.path, before: input.value, after: `${input.value} (new: its producer is replaced)` });
+                const forcing = [...replacementPaths(resource.type), ...resource.replaceOnChanges];
+                if (forcing.some((p) => isWithin(input.path, p))) {
+                    step.replaceReasons.push(input.path);
+                    step.op = "replace";
+                    changed = true;
+                } else {
+                    step.op = "update";
+                }
+            }
+        }
+    }
 }
 
 function identity(resource: PlannedResource): Pick<PlanStep, "urn" | "type" | "name"> {

@@ -56,7 +56,10 @@ export function formatPlanHuman(plan: Plan): string {
         list.push(resource);
         children.set(parent, list);
     }
-    const lines: string[] = [`Offline plan of stack "${plan.stack}" (${plan.resources.length} resources; computed values shown as <computed>)`, ""];
+    const lines: string[] = [
+        `Offline plan of stack "${plan.stack}" (${plan.resources.length} resources; a value from another resource shown as <resource.property>, values known only after deployment as <computed>)`,
+        "",
+    ];
     const walk = (parent: string | undefined, indent: string) => {
         for (const resource of children.get(parent) ?? []) {
             lines.push(`${indent}${resource.type}  ${resource.name}${flags(resource)}`);
@@ -90,7 +93,7 @@ export function formatDiffHuman(diff: PlanDiff): string {
 }
 
 export function planToJson(plan: Plan): unknown {
-    return { stack: plan.stack, resources: plan.resources, outputs: plan.outputs };
+    return { stack: plan.stack, resources: plan.resources, outputs: plan.outputs, references: plan.references ?? {} };
 }
 
 export function diffToJson(diff: PlanDiff): unknown {

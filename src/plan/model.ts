@@ -1,3 +1,5 @@
+import type { PlanReference } from "./references";
+
 /** What the offline plan records about one resource, in the form an operator reviews. */
 export interface PlannedResource {
     urn: string;
@@ -13,7 +15,10 @@ export interface PlannedResource {
     dependencies: string[];
     replaceOnChanges: string[];
     ignoreChanges: string[];
-    /** Inputs with computed values as `UNKNOWN`, secrets as `SECRET`, references to resources as their URN. */
+    /**
+     * Inputs with computed values as `UNKNOWN`, secrets as `SECRET`, resource objects as their URN,
+     * and values another resource produced as a reference label (`<prod-api-blue.arn>`).
+     */
     inputs: Record<string, unknown>;
 }
 
@@ -22,6 +27,8 @@ export interface Plan {
     stack: string;
     resources: PlannedResource[];
     outputs: Record<string, unknown>;
+    /** What each reference label in the inputs and outputs resolves to. */
+    references?: Record<string, PlanReference>;
 }
 
 export const UNKNOWN = "<computed>";

@@ -2,8 +2,10 @@
  * A Pulumi mock monitor that also records what `MockResourceArgs` leaves out: parent, protect,
  * dependencies and other resource options, which the plan shows and the tests assert on.
  */
-import { MockMonitor, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { PlanMocks } from "./mocks";
 import { PlannedResource, SECRET, UNKNOWN } from "./model";
+import { ReferenceTable } from "./references";
 
 // The wire markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
 const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -12,10 +14,14 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
-/** Turns wire values into what an operator reads: markers for computed and secret values, URNs for references. */
-export function readableValue(value: unknown): unknown {
+/**
+ * Turns wire values into what an operator reads: markers for computed and secret values, URNs for
+ * resource references, and `<resource.property>` for values another resource produced.
+ */
+export function readableValue(value: unknown, references?: ReferenceTable): unknown {
     if (value === UNKNOWN_SENTINEL) return UNKNOWN;
-    if (Array.isArray(value)) return value.map(readableValue);
+    if (typeof value === "string") return references ? references.render(value) : value;
+    if (Array.isArray(value)) return value.map((v) => readableValue(v, references));
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
         const sig = record[SIG_KEY];
@@ -23,10 +29,10 @@ export function readableValue(value: unknown): unknown {
         if (sig === RESOURCE_REFERENCE_SIG) return record.urn;
         if (sig === OUTPUT_VALUE_SIG) {
             if (record.secret) return SECRET;
-            return "value" in record ? readableValue(record.value) : UNKNOWN;
+            return "value" in record ? readableValue(record.value, references) : UNKNOWN;
         }
         const out: Record<string, unknown> = {};
-        for (const key of Object.keys(record).sort()) out[key] = readableValue(record[key]);
+        for (const key of Object.keys(record).sort()) out[key] = readableValue(record[key], references);
         return out;
     }
     return value;
@@ -51,8 +57,11 @@ export class RecordingMonitor extends MockMonitor {
     readonly recorded: PlannedResource[] = [];
     private inFlight = 0;
 
-    constructor(mocks: Mocks) {
+    readonly references: ReferenceTable;
+
+    constructor(mocks: PlanMocks) {
         super(mocks);
+        this.references = mocks.references;
     }
 
     get pendingRegistrations(): number {
@@ -65,6 +74,7 @@ export class RecordingMonitor extends MockMonitor {
             if (!err && response) {
                 const parent = req.getParent();
                 const provider = req.getProvider();
+                this.references.bind(req.getType(), req.getName(), response.getUrn());
                 this.recorded.push({
                     urn: response.getUrn(),
                     type: req.getType(),
@@ -78,7 +88,7 @@ export class RecordingMonitor extends MockMonitor {
                     dependencies: [...req.getDependenciesList()].sort(),
                     replaceOnChanges: req.getReplaceonchangesList(),
                     ignoreChanges: req.getIgnorechangesList(),
-                    inputs: readableValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    inputs: readableValue(req.getObject()?.toJavaScript() ?? {}, this.references) as Record<string, unknown>,
                 });
             }
             this.inFlight--;

@@ -35,6 +35,9 @@ export const REPLACE_ON_CHANGE: Record<string, string[]> = {
     "aws:iam/policy:Policy": ["name", "namePrefix", "path", "description"],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
     "kubernetes:core/v1:Namespace": ["metadata.name"],
+    "kubernetes:core/v1:NamespacePatch": ["metadata.name"],
+    // The load balancer controller's webhook refuses changes to these fields (a new target group needs a new binding).
+    "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding": ["metadata.name", "metadata.namespace", "spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"],
     "kubernetes:helm.sh/v3:Release": ["name", "namespace"],
 };
 

@@ -8,6 +8,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { Plan, SECRET, UNKNOWN } from "./model";
 import { planMocks, PlanMockOptions } from "./mocks";
 import { RecordingMonitor } from "./recording-monitor";
+import { ReferenceTable } from "./references";
 
 export interface RecordPlanOptions extends PlanMockOptions {
     project?: string;
@@ -56,10 +57,10 @@ async function recordPlanUnwrapped(program: PulumiProgram, options: RecordPlanOp
     enableMockFeatures();
     const outputs = (await program()) ?? {};
     await settle(monitor);
-    const resolvedOutputs = await readOutputs(outputs);
+    const resolvedOutputs = await readOutputs(outputs, monitor.references);
     await settle(monitor);
     const resources = [...monitor.recorded].sort((a, b) => a.urn.localeCompare(b.urn));
-    return { project, stack: options.stack, resources, outputs: resolvedOutputs };
+    return { project, stack: options.stack, resources, outputs: resolvedOutputs, references: monitor.references.toJSON() };
 }
 
 /** The same features `pulumi.runtime.setMocks` turns on (setMockOptions resets them). */
@@ -98,29 +99,30 @@ interface InternalOutput {
     promise(withUnknowns?: boolean): Promise<unknown>;
 }
 
-async function readOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function readOutputs(outputs: Record<string, unknown>, references: ReferenceTable): Promise<Record<string, unknown>> {
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(outputs).sort()) {
-        result[key] = await readOutput(pulumi.output(outputs[key]) as unknown as InternalOutput);
+        result[key] = await readOutput(pulumi.output(outputs[key]) as unknown as InternalOutput, references);
     }
     return result;
 }
 
-async function readOutput(output: InternalOutput): Promise<unknown> {
+async function readOutput(output: InternalOutput, references: ReferenceTable): Promise<unknown> {
     if (await output.isSecret) return SECRET;
-    return toReadable(await output.promise(true));
+    return toReadable(await output.promise(true), references);
 }
 
-function toReadable(value: unknown): unknown {
+function toReadable(value: unknown, references: ReferenceTable): unknown {
     if (value === undefined) return undefined;
+    if (typeof value === "string") return references.render(value);
     if (pulumi.Output.isInstance(value)) return UNKNOWN;
     if (isUnknown(value)) return UNKNOWN;
     if (pulumi.Resource.isInstance(value)) return `<resource ${(value as { __name?: string }).__name ?? ""}>`;
-    if (Array.isArray(value)) return value.map(toReadable);
+    if (Array.isArray(value)) return value.map((v) => toReadable(v, references));
     if (value !== null && typeof value === "object") {
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(value).sort()) {
-            const v = toReadable((value as Record<string, unknown>)[key]);
+            const v = toReadable((value as Record<string, unknown>)[key], references);
             if (v !== undefined) out[key] = v;
         }
         return out;

@@ -70,7 +70,7 @@ describe("add-ons on every color", () => {
     test("the controller knows its cluster, region and VPC", () => {
         const values = release("green", "aws-load-balancer-controller").inputs.values as Record<string, unknown>;
         expect(values).toMatchObject({ clusterName: "dev-green", region: "eu-west-1", serviceAccount: { name: "aws-load-balancer-controller" } });
-        expect(values.vpcId).toBe("<computed>");
+        expect(values.vpcId).toBe("<dev-network-vpc.id>");
     });
 
     test("external-dns owns its records per color and never deletes: owner id, upsert-only, TXT prefix, zone filters", () => {
@@ -119,7 +119,7 @@ describe("add-ons on every color", () => {
         const role = resourceNamed(plan, "aws:iam/role:Role", "dev-green-addons-external-dns-role");
         expect(JSON.parse(String(role.inputs.assumeRolePolicy))).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
         const association = resourceNamed(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "dev-green-addons-external-dns-pod-identity");
-        expect(association.inputs).toMatchObject({ clusterName: "dev-green", namespace: "external-dns", serviceAccount: "external-dns", roleArn: "<computed>" });
+        expect(association.inputs).toMatchObject({ clusterName: "dev-green", namespace: "external-dns", serviceAccount: "external-dns", roleArn: "<dev-green-addons-external-dns-role.arn>" });
         expect(association.dependencies).toContain(role.urn);
         expect(role.inputs.name).toBe("dev-green-external-dns");
         const policy = resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", "dev-green-addons-external-dns-policy");

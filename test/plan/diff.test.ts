@@ -88,3 +88,23 @@ function sortKeys(value: unknown): unknown {
     }
     return value;
 }
+
+describe("references across a replacement", () => {
+    const group = (port: number) => resource("api-blue", "aws:lb/targetGroup:TargetGroup", { port });
+    const binding = resource("api-binding", "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", { metadata: { name: "b" }, spec: { targetGroupARN: "<api-blue.arn>" } }, { replaceOnChanges: ["spec.targetGroupARN"] });
+    const rule = resource("api", "aws:lb/listenerRule:ListenerRule", { actions: [{ targetGroupArn: "<api-blue.arn>" }] });
+    const withRefs = (...resources: PlannedResource[]): Plan => ({ ...plan(...resources), references: { "<api-blue.arn>": { urn: group(80).urn, type: group(80).type, name: "api-blue", property: "arn" } } });
+
+    test("unchanged producer: the same reference is no change", () => {
+        expect(diffPlans(withRefs(group(80), binding, rule), withRefs(group(80), binding, rule)).summary).toMatchObject({ update: 0, replace: 0 });
+    });
+
+    test("replaced producer: an input holding its reference changes; a forcing input replaces its holder", () => {
+        const diff = diffPlans(withRefs(group(80), binding, rule), withRefs(group(8080), binding, rule));
+        const step = (name: string) => diff.steps.find((s) => s.name === name)!;
+        expect(step("api-blue").op).toBe("replace");
+        expect(step("api-binding")).toMatchObject({ op: "replace", replaceReasons: ["spec.targetGroupARN"] });
+        expect(step("api")).toMatchObject({ op: "update", changes: [{ path: "actions[0].targetGroupArn" }] });
+    });
+});
+

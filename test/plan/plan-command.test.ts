@@ -21,7 +21,7 @@ describe("bluegreen plan", () => {
     test("prints the dev graph: two clusters with their node groups, computed values marked", async () => {
         const { code, stdout } = await run({});
         expect(code).toBe(0);
-        expect(stdout).toMatch(/^Offline plan of stack "dev" \(\d+ resources; computed values shown as <computed>\)/);
+        expect(stdout).toMatch(/^Offline plan of stack "dev" \(\d+ resources; a value from another resource shown as <resource\.property>, values known only after deployment as <computed>\)/);
         for (const color of ["blue", "green"]) {
             expect(stdout).toContain(`bluegreen:index:ColorCluster  dev-${color}`);
             expect(stdout).toContain(`eks:index:Cluster  dev-${color}-eks`);

@@ -1,5 +1,6 @@
-import { Plan, PlannedResource, UNKNOWN } from "../../src/plan/model";
+import { Plan, PlannedResource } from "../../src/plan/model";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
+import { replacementPaths } from "../../src/plan/replacement-rules";
 import { planFor, resourceNamed, resourcesOfType } from "../helpers/plan";
 import { albRouting, routedApp } from "./fixtures";
 
@@ -13,7 +14,7 @@ const T = {
     egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     record: "aws:route53/record:Record",
     binding: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
-    namespace: "kubernetes:core/v1:Namespace",
+    namespace: "kubernetes:core/v1:NamespacePatch",
 };
 
 describe("alb mode", () => {
@@ -87,9 +88,9 @@ describe("alb mode", () => {
     test("one listener rule per app forwards to both colors with the configured weights and stickiness", () => {
         const shop = named(T.rule, "dev-shop");
         expect(shop.inputs).toMatchObject({
-            listenerArn: UNKNOWN,
+            listenerArn: "<dev-https.arn>",
             conditions: [{ hostHeader: { values: ["shop.example.com", "www.shop.example.com"] } }],
-            actions: [{ type: "forward", forward: { targetGroups: [{ weight: 90 }, { weight: 10 }], stickiness: { enabled: true, duration: 1800 } } }],
+            actions: [{ type: "forward", forward: { targetGroups: [{ arn: "<dev-shop-blue.arn>", weight: 90 }, { arn: "<dev-shop-green.arn>", weight: 10 }], stickiness: { enabled: true, duration: 1800 } } }],
         });
         expect(shop.dependencies).toEqual(expect.arrayContaining([named(T.targetGroup, "dev-shop-blue").urn, named(T.targetGroup, "dev-shop-green").urn, named(T.listener, "dev-https").urn]));
         expect(shop.dependencies).not.toContain(named(T.listener, "dev-verification").urn);
@@ -103,12 +104,12 @@ describe("alb mode", () => {
             expect(binding.inputs).toMatchObject({
                 apiVersion: "elbv2.k8s.aws/v1beta1",
                 kind: "TargetGroupBinding",
-                metadata: { name: "bluegreen-api", namespace: "api" },
+                metadata: { name: expect.stringMatching(/^bluegreen-api-[0-9a-f]{8}$/), namespace: "api" },
                 spec: {
                     serviceRef: { name: "api-gateway", port: 80 },
                     targetType: "ip",
-                    targetGroupARN: UNKNOWN,
-                    networking: { ingress: [{ from: [{ securityGroup: { groupID: UNKNOWN } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
+                    targetGroupARN: `<dev-api-${color}.arn>`,
+                    networking: { ingress: [{ from: [{ securityGroup: { groupID: "<dev-alb.id>" } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
                 },
             });
             expect(binding.dependencies).toEqual(expect.arrayContaining([named(T.targetGroup, `dev-api-${color}`).urn, named(T.sg, "dev-alb").urn, named(T.namespace, `dev-${color}-ns-api`).urn]));
@@ -127,9 +128,31 @@ describe("alb mode", () => {
         }
     });
 
-    test("the app namespaces exist for the bindings and are retained on delete (they hold the apps)", () => {
+    test("no listener rule forwards to a target group before that group's binding exists (it depends on the binding)", () => {
+        const rules = resourcesOfType(plan, T.rule);
+        expect(rules.length).toBeGreaterThan(0);
+        for (const rule of rules) {
+            const arns = JSON.stringify(rule.inputs.actions).match(/<[^<>"]+\.arn>/g)!;
+            expect(arns.length).toBeGreaterThan(0);
+            for (const arn of arns) {
+                const bindings = resourcesOfType(plan, T.binding).filter((b) => (b.inputs.spec as { targetGroupARN: string }).targetGroupARN === arn);
+                expect(bindings).toHaveLength(1);
+                expect(rule.dependencies).toContain(bindings[0].urn);
+            }
+        }
+    });
+
+    test("a binding is replaced, not updated, when a field the controller's webhook makes immutable changes", () => {
+        for (const binding of resourcesOfType(plan, T.binding)) {
+            expect(binding.replaceOnChanges).toEqual(expect.arrayContaining(["spec.targetGroupARN", "spec.targetType", "spec.ipAddressType", "spec.vpcID"]));
+            expect(binding.deleteBeforeReplace).toBe(false);
+        }
+        expect(replacementPaths(T.binding)).toEqual(expect.arrayContaining(["metadata.name", "spec.targetGroupARN"]));
+    });
+
+    test("the app namespaces are created or adopted by a server-side apply patch, labelled for pod readiness gates, and retained on delete", () => {
         const ns = named(T.namespace, "dev-green-ns-shop");
-        expect(ns.inputs).toMatchObject({ metadata: { name: "shop" } });
+        expect(ns.inputs).toMatchObject({ metadata: { name: "shop", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } });
         expect(ns.retainOnDelete).toBe(true);
         expect(ns.provider).toMatch(/::dev-green-k8s$/);
     });
@@ -147,7 +170,7 @@ describe("alb mode", () => {
         expect(egress.map((r) => r.name).sort()).toEqual(["dev-alb-to-blue-80", "dev-alb-to-blue-8080", "dev-alb-to-green-80", "dev-alb-to-green-8080"]);
         for (const color of ["blue", "green"]) {
             const rule = named(T.egress, `dev-alb-to-${color}-8080`);
-            expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: UNKNOWN });
+            expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, securityGroupId: "<dev-alb.id>", referencedSecurityGroupId: `<dev-${color}-eks.clusterSecurityGroupId>` });
             expect(rule.dependencies).toContain(named("eks:index:Cluster", `dev-${color}-eks`).urn);
         }
         expect(egress.some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0")).toBe(false);
@@ -178,7 +201,7 @@ describe("alb mode", () => {
         const records = resourcesOfType(plan, T.record);
         expect(records.map((r) => r.inputs.name).sort()).toEqual(["api.example.com", "shop.example.com", "www.shop.example.com"]);
         for (const record of records) {
-            expect(record.inputs).toMatchObject({ zoneId: "Z0123456789ABC", type: "A", aliases: [{ name: UNKNOWN, zoneId: UNKNOWN, evaluateTargetHealth: false }] });
+            expect(record.inputs).toMatchObject({ zoneId: "Z0123456789ABC", type: "A", aliases: [{ name: "<dev-alb.dnsName>", zoneId: "<dev-alb.zoneId>", evaluateTargetHealth: false }] });
             expect(record.dependencies).toContain(named(T.lb, "dev-alb").urn);
             expect(record.inputs.setIdentifier).toBeUndefined();
         }
@@ -192,20 +215,21 @@ describe("alb mode", () => {
             apps: {
                 shop: {
                     hostnames: ["shop.example.com", "www.shop.example.com"],
-                    targetGroupArns: { blue: UNKNOWN, green: UNKNOWN },
-                    loadBalancerArnSuffix: UNKNOWN,
-                    targetGroupArnSuffixes: { blue: UNKNOWN, green: UNKNOWN },
+                    targetGroupArns: { blue: "<dev-shop-blue.arn>", green: "<dev-shop-green.arn>" },
+                    loadBalancerArnSuffix: "<dev-alb.arnSuffix>",
+                    targetGroupArnSuffixes: { blue: "<dev-shop-blue.arnSuffix>", green: "<dev-shop-green.arnSuffix>" },
                     verificationUrl: "https://shop.example.com:8443/",
                 },
                 api: {
                     hostnames: ["api.example.com"],
-                    targetGroupArns: { blue: UNKNOWN, green: UNKNOWN },
-                    loadBalancerArnSuffix: UNKNOWN,
-                    targetGroupArnSuffixes: { blue: UNKNOWN, green: UNKNOWN },
+                    targetGroupArns: { blue: "<dev-api-blue.arn>", green: "<dev-api-green.arn>" },
+                    loadBalancerArnSuffix: "<dev-alb.arnSuffix>",
+                    targetGroupArnSuffixes: { blue: "<dev-api-blue.arnSuffix>", green: "<dev-api-green.arnSuffix>" },
                     verificationUrl: "https://api.example.com:8443/v1/",
                 },
             },
             weightedResourceUrns: expect.any(Array),
+            warnings: [expect.stringMatching(/^routing\.stickiness\.durationSeconds \(30m\) is longer than a cutover bake step \(cutover\.bake 10m\)/)],
         });
         const urns = [...(routing.weightedResourceUrns as string[])].sort();
         expect(urns).toEqual(["dev-api", "dev-shop", "dev-api-verify", "dev-shop-verify"].map((n) => named(T.rule, n).urn).sort());
@@ -232,6 +256,28 @@ describe("alb mode options", () => {
         expect(resourcesOfType(plan, T.targetGroup).map((r) => r.name)).toEqual(["dev-shop-blue"]);
         expect(resourceNamed(plan, T.rule, "dev-shop").inputs).toMatchObject({ actions: [{ forward: { targetGroups: [{ weight: 100 }] } }] });
         expect(resourcesOfType(plan, T.binding).map((r) => r.name)).toEqual(["dev-blue-shop-binding"]);
+    });
+
+    test("an app in an existing namespace (kube-system) patches it with the readiness-gate label instead of creating it", async () => {
+        const plan = await planFor(rawConfig({ routing: albRouting({ apps: [routedApp("shop", { namespace: "kube-system" })] }) }));
+        expect(resourcesOfType(plan, "kubernetes:core/v1:Namespace").filter((r) => (r.inputs.metadata as { name: string }).name === "kube-system")).toEqual([]);
+        for (const color of ["blue", "green"]) {
+            const patch = resourceNamed(plan, T.namespace, `dev-${color}-ns-kube-system`);
+            expect(patch.inputs).toMatchObject({ metadata: { name: "kube-system", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } });
+            expect(patch.provider).toMatch(new RegExp(`::dev-${color}-k8s$`));
+            expect(resourceNamed(plan, T.binding, `dev-${color}-shop-binding`).dependencies).toContain(patch.urn);
+        }
+    });
+
+    test("long environment and app names: the load balancer and target groups get explicit names of at most 32 characters", async () => {
+        const plan = await planFor(rawConfig({ routing: albRouting({ apps: [routedApp("customer-checkout-api")] }) }), "production-eu-central-payments");
+        const named32 = [resourceNamed(plan, T.lb, "production-eu-central-payments-alb"), ...resourcesOfType(plan, T.targetGroup)];
+        expect(named32).toHaveLength(3);
+        for (const r of named32) {
+            expect(typeof r.inputs.name).toBe("string");
+            expect((r.inputs.name as string).length).toBeLessThanOrEqual(32);
+        }
+        expect(new Set(named32.map((r) => r.inputs.name)).size).toBe(3);
     });
 
     test("a color without traffic: its target groups exist but are not protected", async () => {

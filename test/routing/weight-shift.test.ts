@@ -26,7 +26,7 @@ function appsOf(count: number, withPaths: boolean) {
     return Array.from({ length: count }, (_, i) => routedApp(`app-${String(i).padStart(2, "0")}`, withPaths && i % 5 === 0 ? { paths: ["/api/*"] } : {}));
 }
 
-function expectOnlyWeightedUpdates(diff: PlanDiff, after: Plan, routingType: string, weightPath: RegExp): void {
+function expectOnlyWeightedUpdates(diff: PlanDiff, after: Plan, routingType: string, weightPath: RegExp, candidatePath?: RegExp): void {
     expect(diff.summary).toMatchObject({ create: 0, delete: 0, replace: 0 });
     expect(diff.summary.update).toBeGreaterThan(0);
     const weighted = new Set((after.outputs.routing as { weightedResourceUrns: string[] }).weightedResourceUrns);
@@ -34,7 +34,9 @@ function expectOnlyWeightedUpdates(diff: PlanDiff, after: Plan, routingType: str
         if (step.op === "update") {
             expect(step.type).toBe(routingType);
             expect(weighted.has(step.urn)).toBe(true);
-            for (const change of step.changes) expect(change.path).toMatch(weightPath);
+            // Weighted rules change their weights; verification rules (when the candidate flips) their one target group.
+            const path = step.name.endsWith("-verify") && candidatePath ? candidatePath : weightPath;
+            for (const change of step.changes) expect(change.path).toMatch(path);
         } else {
             expect(step.op).toBe("same");
         }
@@ -57,9 +59,10 @@ describe.each([
 
     test.each(TRANSITIONS.map((t) => [label(t), t] as const))("%s", (_name, [from, to]) => {
         const diff = diffPlans(plans[from], plans[to]);
-        expectOnlyWeightedUpdates(diff, plans[to], "aws:lb/listenerRule:ListenerRule", /^actions\[0\]\.forward\.targetGroups\[[01]\]\.weight$/);
-        // One weighted rule per app (each has one host and at most one path).
-        expect(diff.summary.update).toBe(count);
+        expectOnlyWeightedUpdates(diff, plans[to], "aws:lb/listenerRule:ListenerRule", /^actions\[0\]\.forward\.targetGroups\[[01]\]\.weight$/, /^actions\[0\]\.targetGroupArn$/);
+        // One weighted rule per app (each has one host and at most one path), and its verification rule when the candidate changes.
+        const candidateFlips = (STAGES[from].green === 100) !== (STAGES[to].green === 100);
+        expect(diff.summary.update).toBe(candidateFlips ? 2 * count : count);
     });
 
     test("the target groups and bindings of both colors exist at every stage", () => {
@@ -84,6 +87,8 @@ describe.each([
         const groupOf = (plan: Plan, color: string) => plan.resources.find((r) => r.name === `prod-app-00-${color}`)!.urn;
         expect(verifyOf(plans[1]).dependencies).toContain(groupOf(plans[1], "green"));
         expect(verifyOf(plans[3]).dependencies).toContain(groupOf(plans[3], "blue"));
+        expect(verifyOf(plans[1]).inputs.actions).toEqual([{ type: "forward", targetGroupArn: "<prod-app-00-green.arn>" }]);
+        expect(verifyOf(plans[3]).inputs.actions).toEqual([{ type: "forward", targetGroupArn: "<prod-app-00-blue.arn>" }]);
         expect((plans[3].outputs.routing as { weightedResourceUrns: string[] }).weightedResourceUrns).toContain(verifyOf(plans[3]).urn);
     });
 });
