@@ -14,6 +14,8 @@ export interface EnvironmentInputs {
     /** The environment's name: `bluegreen:environment`, or the stack name. */
     environment: string;
     region: string;
+    /** `aws:profile`: the AWS providers and the clusters' kubeconfigs use it (explicit providers don't read it themselves). */
+    awsProfile?: string;
 }
 
 /** The `bluegreen:` values of a full config map, namespace stripped, with a problem per unknown key. */
@@ -54,5 +56,6 @@ export function readEnvironmentInputs(all: Record<string, unknown>, context: Sta
         const where = context.file ? `in ${context.file}` : "for this stack";
         throw new ConfigError([{ path: "region", message: `is not set ${where}, and neither is aws:region: run \`pulumi config set aws:region <region>\` (or add "aws:region: <region>" to the stack file)` }]);
     }
-    return { config, environment: environmentName(config, context.stack), region };
+    const awsProfile = typeof all["aws:profile"] === "string" && all["aws:profile"] !== "" ? (all["aws:profile"] as string) : undefined;
+    return { config, environment: environmentName(config, context.stack), region, ...(awsProfile ? { awsProfile } : {}) };
 }
