@@ -25,7 +25,11 @@ export interface ColorClusterArgs {
     knownSubnetIds: string[];
     /** IAM principals given cluster-admin through access entries. */
     clusterAdmins: string[];
-    /** A cluster that carries user traffic is protected from deletion and replacement. */
+    /**
+     * A cluster that carries user traffic is protected from deletion and replacement, as long as its
+     * `deletionProtection` is on: turning that off (one `pulumi up`) is the decommission step that lifts
+     * both, so no `pulumi state unprotect` is ever needed (docs/clusters.md).
+     */
     carriesTraffic: boolean;
     /** The environment's region: AWS-managed policy ARNs are in its partition. */
     region: string;
@@ -87,7 +91,7 @@ export class ColorCluster extends pulumi.ComponentResource {
         this.clusterName = clusterName(args.environment, color);
         this.version = spec.version;
         const parent = { parent: this };
-        const guarded = { parent: this, protect: args.carriesTraffic };
+        const guarded = { parent: this, protect: args.carriesTraffic && spec.deletionProtection };
 
         const secretsKey = new aws.kms.Key(`${name}-secrets`, {
             description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,

@@ -102,7 +102,7 @@ export class AlbRouting extends pulumi.ComponentResource implements TrafficRouti
         for (const app of routing.apps) {
             const perColor: Partial<Record<Color, aws.lb.TargetGroup>> = {};
             for (const color of colors) {
-                const targetGroup = this.targetGroup(environment, app, color, args.vpcId, weightOf(routing, color) > 0);
+                const targetGroup = this.targetGroup(environment, app, color, args.vpcId, weightOf(routing, color) > 0 && routing.loadBalancer.deletionProtection);
                 this.bindService(environment, app, color, targetGroup, args);
                 perColor[color] = targetGroup;
             }
