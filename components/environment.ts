@@ -161,7 +161,10 @@ export async function deployEnvironment(
 ): Promise<Record<string, unknown>> {
     // One read of the previous outputs (a StackReference to the stack itself) for the CRD gate and the clusters.
     const previousOnce = crdDeps.previousDeployment();
-    const previous = await previousOnce.catch(() => undefined);
+    // Without them a cluster would forget its creator and its add-on versions: stop rather than guess.
+    const previous = await previousOnce.catch((err: unknown) => {
+        throw new pulumi.RunError(`cannot read the stack's previous outputs (each cluster's creator and managed add-on versions are recorded there): ${err instanceof Error ? err.message : String(err)}`);
+    });
     const deployer = await clusterDeps.deployerPrincipal();
     const addonCrds = await prepareAddonCrds(inputs.config, { ...crdDeps, previousDeployment: () => previousOnce }).catch((err: unknown) => {
         // The gate's message is the whole story: shown without a stack trace.

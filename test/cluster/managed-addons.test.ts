@@ -79,4 +79,10 @@ describe("EKS managed add-on versions", () => {
         expect(resourceNamed(plan, "aws:eks/addon:Addon", "dev-blue-vpc-cni").ignoreChanges).toEqual(["addonVersion"]);
         expect(resourceNamed(plan, "aws:eks/addon:Addon", "dev-blue-coredns").ignoreChanges).toEqual([]);
     });
+
+    test("when the previous outputs cannot be read, the update stops instead of re-resolving every version", async () => {
+        await expect(planWithOutputs(raw, { deployer: DEPLOYER, previous: new Error("AccessDenied: s3:GetObject") })).rejects.toThrow(
+            "cannot read the stack's previous outputs (each cluster's creator and managed add-on versions are recorded there): AccessDenied: s3:GetObject",
+        );
+    });
 });

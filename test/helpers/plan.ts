@@ -34,8 +34,8 @@ export function descendantsOf(plan: Plan, ancestor: string): PlannedResource[] {
 }
 
 export interface PlanDeps {
-    /** The stack's previous outputs (what `clusters.<color>` recorded at the last update). */
-    previous?: Record<string, unknown>;
+    /** The stack's previous outputs (what `clusters.<color>` recorded at the last update), or the error reading them. */
+    previous?: Record<string, unknown> | Error;
     /** The IAM principal running the update. */
     deployer?: string;
     stack?: string;
@@ -56,7 +56,13 @@ export async function planWithOutputs(raw: Record<string, unknown>, deps: PlanDe
     let outputs: Record<string, unknown> = {};
     const config = loadEnvironmentConfig(raw);
     const stack = deps.stack ?? "dev";
-    const crdDeps = { ...OFFLINE_CRD_DEPS, previousDeployment: async () => deps.previous as PreviousDeployment | undefined };
+    const crdDeps = {
+        ...OFFLINE_CRD_DEPS,
+        previousDeployment: async () => {
+            if (deps.previous instanceof Error) throw deps.previous;
+            return deps.previous as PreviousDeployment | undefined;
+        },
+    };
     const clusterDeps = deps.deployer ? { deployerPrincipal: async () => deps.deployer! } : undefined;
     return planEnvironment(
         { config, environment: config.environment ?? stack, region: config.region ?? "eu-west-1", ...(deps.awsProfile ? { awsProfile: deps.awsProfile } : {}) },
