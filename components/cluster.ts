@@ -8,6 +8,10 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterSpec, Color, NodeGroupSpec, partitionOf } from "../src/config";
+import { adminEntries, AdminEntry, clusterCreator } from "../src/cluster/access";
+import { kubeconfigFor } from "../src/cluster/kubeconfig";
+import { clusterRoleName } from "../src/cluster/names";
+import { chooseAddonVersion, ManagedAddonName, RecordedCluster } from "../src/cluster/recorded";
 import { clusterName } from "./tags";
 
 export interface ColorClusterArgs {
@@ -21,13 +25,36 @@ export interface ColorClusterArgs {
     knownSubnetIds: string[];
     /** IAM principals given cluster-admin through access entries. */
     clusterAdmins: string[];
-    /** A cluster that carries user traffic is protected from deletion and replacement. */
+    /**
+     * A cluster that carries user traffic is protected from deletion and replacement, as long as its
+     * `deletionProtection` is on: turning that off (one `pulumi up`) is the decommission step that lifts
+     * both, so no `pulumi state unprotect` is ever needed (docs/clusters.md).
+     */
     carriesTraffic: boolean;
     /** The environment's region: AWS-managed policy ARNs are in its partition. */
     region: string;
+    /** What the last deployment recorded about this color's cluster (stack outputs `clusters.<color>`). */
+    recorded: RecordedCluster;
+    /** The IAM principal running this update: a cluster created now gets its admin access entry from EKS. */
+    deployer?: string;
+    /** `aws:profile` of the stack, for the kubeconfig's token command. */
+    awsProfile?: string;
+}
+
+/** What a managed add-on's version came from, recorded in the stack outputs for the next update. */
+export interface ManagedAddonRecord {
+    version: pulumi.Output<string>;
+    kubernetesVersion: string;
+    source: "pinned" | "resolved";
 }
 
 const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/**
+ * Role names now carry the region (src/cluster/names.ts); a role created under its older name keeps it,
+ * since a new name would replace the role and, through its ARN, the cluster or node group using it.
+ */
+const KEEP_ROLE_NAME = { ignoreChanges: ["name"] };
 
 const NODE_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
@@ -39,7 +66,6 @@ const NODE_POLICIES = [
 /** Add-ons EKS manages; coredns needs nodes to become active, the others must exist before nodes join. */
 const MANAGED_ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const;
 const MANAGED_ADDONS_AFTER_NODES = ["coredns"] as const;
-type ManagedAddonName = (typeof MANAGED_ADDONS_BEFORE_NODES)[number] | (typeof MANAGED_ADDONS_AFTER_NODES)[number];
 
 export class ColorCluster extends pulumi.ComponentResource {
     readonly clusterName: string;
@@ -54,6 +80,9 @@ export class ColorCluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     /** Resources that must exist before workloads can be scheduled (node groups, coredns). */
     readonly readyForWorkloads: pulumi.Resource[];
+    /** The principal that created the cluster (admin through EKS's own access entry); undefined when not known. */
+    readonly creator?: string;
+    readonly managedAddonVersions: Partial<Record<ManagedAddonName, ManagedAddonRecord>> = {};
 
     constructor(name: string, args: ColorClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:index:ColorCluster", name, {}, opts);
@@ -62,7 +91,7 @@ export class ColorCluster extends pulumi.ComponentResource {
         this.clusterName = clusterName(args.environment, color);
         this.version = spec.version;
         const parent = { parent: this };
-        const guarded = { parent: this, protect: args.carriesTraffic };
+        const guarded = { parent: this, protect: args.carriesTraffic && spec.deletionProtection };
 
         const secretsKey = new aws.kms.Key(`${name}-secrets`, {
             description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
@@ -71,17 +100,9 @@ export class ColorCluster extends pulumi.ComponentResource {
         }, guarded);
         new aws.kms.Alias(`${name}-secrets`, { name: `alias/eks/${this.clusterName}`, targetKeyId: secretsKey.keyId }, parent);
 
-        const serviceRole = this.clusterServiceRole(name, secretsKey, partitionOf(args.region));
-
-        const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
-        args.clusterAdmins.forEach((principalArn, index) => {
-            accessEntries[`admin-${index}`] = {
-                principalArn,
-                accessPolicies: {
-                    "cluster-admin": { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } },
-                },
-            };
-        });
+        const { role: serviceRole, policies: serviceRolePolicies } = this.clusterServiceRole(name, secretsKey, args.region);
+        this.creator = clusterCreator(args.recorded, args.deployer);
+        const admins = adminEntries(args.clusterAdmins, this.creator);
 
         const cluster = new eks.Cluster(`${name}-eks`, {
             name: this.clusterName,
@@ -95,8 +116,8 @@ export class ColorCluster extends pulumi.ComponentResource {
             serviceRole,
             skipDefaultNodeGroup: true,
             skipDefaultSecurityGroups: true,
+            // Access entries are this component's own resources (accessEntry below), keyed by principal.
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries,
             enabledClusterLogTypes: spec.logging,
             encryptionConfigKeyArn: secretsKey.arn,
             deletionProtection: spec.deletionProtection,
@@ -107,19 +128,36 @@ export class ColorCluster extends pulumi.ComponentResource {
             corednsAddonOptions: { enabled: false },
             kubeProxyAddonOptions: { enabled: false },
             tags: { Name: this.clusterName },
-        }, guarded);
+        }, {
+            ...guarded,
+            // EKS uses the role's policies to the very end of a delete (it removes its own security groups and
+            // network interfaces): they are created before the cluster and deleted only after it.
+            dependsOn: serviceRolePolicies,
+        });
 
         this.endpoint = cluster.eksCluster.endpoint;
         this.oidcIssuer = cluster.oidcIssuer;
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
-        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        const kubeconfig = pulumi
+            .all([cluster.eksCluster.endpoint, cluster.eksCluster.certificateAuthority])
+            .apply(([endpoint, authority]) => JSON.stringify(kubeconfigFor({
+                clusterName: this.clusterName,
+                endpoint,
+                certificateAuthorityData: authority.data ?? "",
+                region: args.region,
+                profile: args.awsProfile,
+            })));
+        this.kubeconfig = pulumi.secret(kubeconfig);
+
+        const accessEntries = admins.map((admin) => this.adminAccessEntry(name, admin, cluster));
+        const apiAccessRules = this.apiAccessRules(name, spec, cluster);
 
         // A stable identity: kubeconfig changes (tokens, endpoints) must not replace every Kubernetes object.
         this.provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: cluster.kubeconfigJson,
+            kubeconfig,
             enableServerSideApply: true,
             clusterIdentifier: this.clusterName,
-        }, parent);
+        }, { parent: this, dependsOn: [...accessEntries, ...apiAccessRules] });
 
         for (const subnetId of args.knownSubnetIds) {
             new aws.ec2.Tag(`${name}-${subnetId}-cluster`, {
@@ -129,22 +167,22 @@ export class ColorCluster extends pulumi.ComponentResource {
             }, parent);
         }
 
-        const addonsBeforeNodes = MANAGED_ADDONS_BEFORE_NODES.map((addon) => this.managedAddon(name, addon, spec, cluster, []));
+        const addonsBeforeNodes = MANAGED_ADDONS_BEFORE_NODES.map((addon) => this.managedAddon(name, addon, spec, args.recorded, cluster, []));
 
         const nodeRole = new aws.iam.Role(`${name}-node`, {
-            name: `${this.clusterName}-node`,
+            name: clusterRoleName(this.clusterName, args.region, "node"),
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
             }),
-        }, parent);
+        }, { ...KEEP_ROLE_NAME, parent: this });
         const nodePolicies = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
             role: nodeRole.name,
             policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${policy}`,
         }, parent));
 
         const nodeGroups = spec.nodeGroups.map((group) => this.nodeGroup(name, group, spec, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds));
-        const addonsAfterNodes = MANAGED_ADDONS_AFTER_NODES.map((addon) => this.managedAddon(name, addon, spec, cluster, nodeGroups));
+        const addonsAfterNodes = MANAGED_ADDONS_AFTER_NODES.map((addon) => this.managedAddon(name, addon, spec, args.recorded, cluster, nodeGroups));
 
         this.nodeGroupNames = pulumi.output(spec.nodeGroups.map((g) => g.name));
         this.readyForWorkloads = [...nodeGroups, ...addonsAfterNodes];
@@ -155,45 +193,97 @@ export class ColorCluster extends pulumi.ComponentResource {
             oidcIssuer: this.oidcIssuer,
             nodeGroupNames: this.nodeGroupNames,
             kubeconfig: this.kubeconfig,
+            creator: this.creator,
+            managedAddons: this.managedAddonVersions,
         });
     }
 
     /** The control plane's role, with use of its own secrets key (as the EKS module for Terraform does). */
-    private clusterServiceRole(name: string, secretsKey: aws.kms.Key, partition: string): aws.iam.Role {
+    private clusterServiceRole(name: string, secretsKey: aws.kms.Key, region: string): { role: aws.iam.Role; policies: pulumi.Resource[] } {
         const parent = { parent: this };
+        const partition = partitionOf(region);
         const role = new aws.iam.Role(`${name}-cluster`, {
-            name: `${this.clusterName}-cluster`,
+            name: clusterRoleName(this.clusterName, region, "cluster"),
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
             }),
-        }, parent);
-        for (const policy of ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"]) {
-            new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, {
-                role: role.name,
-                policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
-            }, parent);
-        }
-        new aws.iam.RolePolicy(`${name}-cluster-secrets-key`, {
+        }, { ...KEEP_ROLE_NAME, parent: this });
+        const policies: pulumi.Resource[] = ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"].map((policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, {
+            role: role.name,
+            policyArn: `arn:${partition}:iam::aws:policy/${policy}`,
+        }, parent));
+        policies.push(new aws.iam.RolePolicy(`${name}-cluster-secrets-key`, {
             role: role.name,
             policy: secretsKey.arn.apply((keyArn) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn }],
             })),
-        }, parent);
-        return role;
+        }, parent));
+        return { role, policies };
     }
 
-    private managedAddon(name: string, addon: ManagedAddonName, spec: ClusterSpec, cluster: eks.Cluster, dependsOn: pulumi.Resource[]): aws.eks.Addon {
-        const pinned = spec.managedAddons[addon];
-        const version = pinned ?? aws.eks.getAddonVersionOutput({ addonName: addon, kubernetesVersion: spec.version, mostRecent: false }, { parent: this }).version;
-        return new aws.eks.Addon(`${name}-${addon}`, {
+    /**
+     * cluster-admin for one principal. The key is the principal, not its list position; the alias adopts
+     * the entry pulumi-eks created for it when entries were keyed by position (same order as then).
+     */
+    private adminAccessEntry(name: string, admin: AdminEntry, cluster: eks.Cluster): aws.eks.AccessPolicyAssociation {
+        const legacyEntryName = `${name}-eks-admin-${admin.listIndex}`;
+        const entry = new aws.eks.AccessEntry(`${name}-admin-${admin.key}`, {
+            clusterName: this.clusterName,
+            principalArn: admin.principalArn,
+            type: "STANDARD",
+        }, { parent: this, dependsOn: [cluster], aliases: [{ name: legacyEntryName, parent: cluster }] });
+        const legacyEntryUrn = pulumi.createUrn(legacyEntryName, "aws:eks/accessEntry:AccessEntry", cluster);
+        return new aws.eks.AccessPolicyAssociation(`${name}-admin-${admin.key}-cluster-admin`, {
+            clusterName: this.clusterName,
+            principalArn: admin.principalArn,
+            policyArn: CLUSTER_ADMIN_POLICY,
+            accessScope: { type: "cluster" },
+        }, { parent: entry, dependsOn: [entry], aliases: [{ name: `${legacyEntryName}-cluster-admin`, parent: legacyEntryUrn }] });
+    }
+
+    /** tcp/443 on the cluster security group for runners inside the VPC (private endpoint), by CIDR and by security group. */
+    private apiAccessRules(name: string, spec: ClusterSpec, cluster: eks.Cluster): aws.vpc.SecurityGroupIngressRule[] {
+        const rule = (suffix: string, source: { cidrIpv4?: string; referencedSecurityGroupId?: string }, description: string) =>
+            new aws.vpc.SecurityGroupIngressRule(`${name}-api-${suffix}`, {
+                securityGroupId: cluster.clusterSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description,
+                ...source,
+            }, { parent: this });
+        return [
+            ...spec.endpoint.apiAccessCidrs.map((cidr) => rule(cidr.replace("/", "-"), { cidrIpv4: cidr }, `Kubernetes API of ${this.clusterName} from ${cidr} (endpoint.apiAccessCidrs)`)),
+            ...spec.endpoint.apiAccessSecurityGroupIds.map((id) => rule(id, { referencedSecurityGroupId: id }, `Kubernetes API of ${this.clusterName} from ${id} (endpoint.apiAccessSecurityGroupIds)`)),
+        ];
+    }
+
+    /**
+     * An EKS managed add-on at a version that changes only with the config: pinned, or resolved once for the
+     * cluster's Kubernetes version and kept from the stack's outputs. A cluster deployed before versions were
+     * recorded keeps whatever it runs (ignoreChanges) until its record exists.
+     */
+    private managedAddon(name: string, addon: ManagedAddonName, spec: ClusterSpec, recorded: RecordedCluster, cluster: eks.Cluster, dependsOn: pulumi.Resource[]): aws.eks.Addon {
+        const choice = chooseAddonVersion(spec.managedAddons[addon], spec.version, recorded.managedAddons[addon]);
+        const version = choice.kind === "resolve"
+            ? aws.eks.getAddonVersionOutput({ addonName: addon, kubernetesVersion: spec.version, mostRecent: false }, { parent: this }).version
+            : choice.version;
+        const unrecordedLiveAddon = choice.kind === "resolve" && recorded.deployed && recorded.managedAddons[addon] === undefined;
+        const resource = new aws.eks.Addon(`${name}-${addon}`, {
             clusterName: this.clusterName,
             addonName: addon,
             addonVersion: version,
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
-        }, { parent: this, dependsOn: [cluster, ...dependsOn] });
+        }, { parent: this, dependsOn: [cluster, ...dependsOn], ignoreChanges: unrecordedLiveAddon ? ["addonVersion"] : [] });
+        this.managedAddonVersions[addon] = {
+            version: resource.addonVersion,
+            kubernetesVersion: spec.version,
+            source: choice.kind === "pinned" ? "pinned" : "resolved",
+        };
+        return resource;
     }
 
     private nodeGroup(

@@ -6,7 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Color, EnvironmentInputs, presentColors, trafficCarryingColors } from "../src/config";
-import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds } from "../src/addons/crd-gate";
+import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds, PreviousDeployment } from "../src/addons/crd-gate";
+import { creatorPrincipal } from "../src/cluster/access";
+import { recordedCluster } from "../src/cluster/recorded";
 import { ClusterAddons } from "./addons";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
@@ -16,6 +18,28 @@ import { environmentTags } from "./tags";
 export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {
     /** Add-on CRDs per color, already through the CRD gate. */
     addonCrds: AddonCrdPlan;
+    /** The stack's previous outputs (`clusters`), for what the clusters recorded there. */
+    previous?: PreviousDeployment;
+    /** The IAM principal running this update (the creator of any cluster it creates); unknown: no one is left out. */
+    deployer?: string;
+}
+
+/** Where the clusters get the identity running the update. */
+export interface ClusterDeps {
+    deployerPrincipal(): Promise<string>;
+}
+
+/** The caller identity, an assumed-role session mapped to its role (with the role's path) as EKS records a cluster's creator. */
+export function pulumiClusterDeps(): ClusterDeps {
+    return {
+        // The default provider: configured by the stack's aws:* config (aws:profile included), as the update is.
+        deployerPrincipal: async () => {
+            const caller = await aws.getCallerIdentity({});
+            const isSession = caller.arn.includes(":assumed-role/");
+            const issuer = isSession ? (await aws.iam.getSessionContext({ arn: caller.arn })).issuerArn : undefined;
+            return creatorPrincipal(caller.arn, issuer);
+        },
+    };
 }
 
 export class BlueGreenEnvironment extends pulumi.ComponentResource {
@@ -33,8 +57,10 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
         this.addonCrds = args.addonCrds;
         const argocdAdminPassword = config.argocdAdminPassword === undefined ? undefined : pulumi.secret(config.argocdAdminPassword);
 
+        const profile = args.awsProfile ? { profile: args.awsProfile } : {};
         const sharedProvider = new aws.Provider(`${environment}-aws`, {
             region: region as aws.Region,
+            ...profile,
             defaultTags: { tags: environmentTags(environment) },
         }, { parent: this });
         this.network = new Network(`${environment}-network`, { environment, config: config.network }, { parent: this, providers: { aws: sharedProvider } });
@@ -44,6 +70,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
         for (const color of presentColors(config)) {
             const colorProvider = new aws.Provider(`${environment}-${color}-aws`, {
                 region: region as aws.Region,
+                ...profile,
                 defaultTags: { tags: environmentTags(environment, color) },
             }, { parent: this });
             this.clusters[color] = new ColorCluster(`${environment}-${color}`, {
@@ -57,6 +84,9 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 clusterAdmins: config.access.clusterAdmins,
                 region,
                 carriesTraffic: protectedColors.has(color),
+                recorded: recordedCluster(args.previous?.clusters, color),
+                deployer: args.deployer,
+                awsProfile: args.awsProfile,
             }, { parent: this, providers: { aws: colorProvider } });
             const cluster = this.clusters[color]!;
             this.addons[color] = new ClusterAddons(`${environment}-${color}-addons`, {
@@ -105,6 +135,9 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 nodeGroups: cluster.nodeGroupNames,
                 kubeconfig: cluster.kubeconfig,
                 addons: this.addons[color as Color]?.versions() ?? {},
+                // Read back by the next update (src/cluster/recorded.ts): decisions made once stay made.
+                ...(cluster.creator ? { creator: cluster.creator } : {}),
+                managedAddons: cluster.managedAddonVersions,
             };
         }
         return {
@@ -121,13 +154,24 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
  * The Pulumi program. The CRD gate runs first: a failing gate stops the preview or update before
  * any resource is registered.
  */
-export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps): Promise<Record<string, unknown>> {
-    const addonCrds = await prepareAddonCrds(inputs.config, crdDeps).catch((err: unknown) => {
+export async function deployEnvironment(
+    inputs: EnvironmentInputs,
+    crdDeps: AddonCrdDeps,
+    clusterDeps: ClusterDeps = pulumiClusterDeps(),
+): Promise<Record<string, unknown>> {
+    // One read of the previous outputs (a StackReference to the stack itself) for the CRD gate and the clusters.
+    const previousOnce = crdDeps.previousDeployment();
+    // Without them a cluster would forget its creator and its add-on versions: stop rather than guess.
+    const previous = await previousOnce.catch((err: unknown) => {
+        throw new pulumi.RunError(`cannot read the stack's previous outputs (each cluster's creator and managed add-on versions are recorded there): ${err instanceof Error ? err.message : String(err)}`);
+    });
+    const deployer = await clusterDeps.deployerPrincipal();
+    const addonCrds = await prepareAddonCrds(inputs.config, { ...crdDeps, previousDeployment: () => previousOnce }).catch((err: unknown) => {
         // The gate's message is the whole story: shown without a stack trace.
         if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
         throw err;
     });
     if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
-    const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds });
+    const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds, previous, deployer });
     return { environment: inputs.environment, region: inputs.region, ...environment.stackOutputs };
 }

@@ -39,9 +39,15 @@ export class Network extends pulumi.ComponentResource {
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
     }
 
+    /**
+     * A shared VPC's subnets may carry these role tags already, for other clusters or load balancers:
+     * `aws.ec2.Tag` would take an existing tag over and delete it on destroy. The tags are set (the
+     * load balancer controller finds subnets by them) but never deleted: `retainOnDelete` leaves them
+     * in place when a color, or the environment, is removed.
+     */
     private tagExistingSubnets(name: string, subnetIds: string[], roleTag: string): void {
         for (const subnetId of subnetIds) {
-            new aws.ec2.Tag(`${name}-${subnetId}-role`, { resourceId: subnetId, key: roleTag, value: "1" }, { parent: this });
+            new aws.ec2.Tag(`${name}-${subnetId}-role`, { resourceId: subnetId, key: roleTag, value: "1" }, { parent: this, retainOnDelete: true });
         }
     }
 

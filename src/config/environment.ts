@@ -16,6 +16,8 @@ export interface EnvironmentInputs {
     /** The environment's name: `bluegreen:environment`, or the stack name. */
     environment: string;
     region: string;
+    /** `aws:profile`: the AWS providers and the clusters' kubeconfigs use it (explicit providers don't read it themselves). */
+    awsProfile?: string;
 }
 
 /** A namespace that is most likely a typo of ours ("bluegren", "BlueGreen", "blue-green"). */
@@ -143,7 +145,8 @@ export function readEnvironmentInputs(all: Record<string, unknown>, context: Sta
     if (parsed.ok || !problems.some((p) => p.path === "region")) problems.push(...regionProblems(region, all, context));
     if (parsed.ok && region && isKnownRegion(region)) problems.push(...checkRegionReferences(parsed.config, region));
     if (!parsed.ok || problems.length) throw new ConfigError(problems.sort((a, b) => a.path.localeCompare(b.path)));
-    return { config: parsed.config, environment: environmentName(parsed.config, context.stack), region: region! };
+    const awsProfile = typeof all["aws:profile"] === "string" && all["aws:profile"] !== "" ? (all["aws:profile"] as string) : undefined;
+    return { config: parsed.config, environment: environmentName(parsed.config, context.stack), region: region!, ...(awsProfile ? { awsProfile } : {}) };
 }
 
 /** The secret keys the Pulumi CLI hands the program (PULUMI_CONFIG_SECRET_KEYS, a JSON list); undefined when it says nothing. */

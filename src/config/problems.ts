@@ -40,6 +40,7 @@ const FORMAT_HINTS: Record<string, string> = {
     PERCENT: 'must be a whole number of nodes or a percentage like "25%"',
     VPC_ID: 'is not a VPC id like "vpc-0123456789abcdef0"',
     SUBNET_ID: 'is not a subnet id like "subnet-0123456789abcdef0"',
+    SECURITY_GROUP_ID: 'is not a security group id like "sg-0123456789abcdef0"',
     ZONE_ID: 'is not a Route 53 hosted zone id like "Z0123456789ABCDEFGHIJ"',
     IAM_ARN: 'is not an IAM role or user ARN like "arn:aws:iam::123456789012:role/platform-admin"',
     CERT_ARN: 'is not an ACM certificate ARN like "arn:aws:acm:eu-west-1:123456789012:certificate/…"',

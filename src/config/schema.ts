@@ -197,13 +197,22 @@ const addons = z
 
 const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+
+/** Pulumi applies Kubernetes objects through this endpoint: whatever it allows must include where Pulumi runs. */
 const endpointAccess = z
     .strictObject({
         privateAccess: z.boolean().default(true),
-        publicAccess: z.boolean().default(false),
+        /** On by default, restricted to `publicAccessCidrs` (required): the one setup a first `pulumi up` from outside the VPC can use. */
+        publicAccess: z.boolean().default(true),
         publicAccessCidrs: z.array(cidr).default([]),
+        /** CIDRs given tcp/443 on the cluster security group: runners inside the VPC or a connected network (private endpoint). */
+        apiAccessCidrs: z.array(cidr).default([]),
+        /** Security groups (e.g. a CI runner's) given tcp/443 on the cluster security group (private endpoint). */
+        apiAccessSecurityGroupIds: z.array(z.string().regex(SECURITY_GROUP_ID, { message: "SECURITY_GROUP_ID" })).default([]),
     })
     .superRefine((endpoint, ctx) => {
+        const runnerInside = endpoint.apiAccessCidrs.length > 0 || endpoint.apiAccessSecurityGroupIds.length > 0;
         if (!endpoint.privateAccess && !endpoint.publicAccess) {
             ctx.addIssue({
                 code: "custom",
@@ -216,7 +225,7 @@ const endpointAccess = z
                 code: "custom",
                 path: ["publicAccessCidrs"],
                 message:
-                    'is empty while publicAccess is true: list the CIDRs allowed to reach the API (write "0.0.0.0/0" explicitly to open it to the internet)',
+                    'is empty while publicAccess is true (the default): list the CIDRs Pulumi and operators reach the API from, e.g. your runner\'s egress address as "198.51.100.7/32" (write "0.0.0.0/0" explicitly to open it to the internet); or, for a runner inside the VPC, set publicAccess to false and give apiAccessSecurityGroupIds or apiAccessCidrs',
             });
         }
         if (!endpoint.publicAccess && endpoint.publicAccessCidrs.length > 0) {
@@ -226,7 +235,36 @@ const endpointAccess = z
                 message: "is set while publicAccess is false: set publicAccess to true, or remove the CIDRs",
             });
         }
+        if (endpoint.privateAccess && !endpoint.publicAccess && !runnerInside) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicAccess"],
+                message:
+                    "is false, so the API is private only, and nothing is allowed to reach it (the cluster security group admits only the cluster's own nodes): Pulumi could not apply anything inside the cluster. Give endpoint.apiAccessSecurityGroupIds (the security group of a runner inside the VPC) or endpoint.apiAccessCidrs (the runner's subnet, VPN or peered range), or set publicAccess to true with publicAccessCidrs",
+            });
+        }
+        if (!endpoint.privateAccess && runnerInside) {
+            ctx.addIssue({
+                code: "custom",
+                path: [endpoint.apiAccessCidrs.length > 0 ? "apiAccessCidrs" : "apiAccessSecurityGroupIds"],
+                message: "opens the private endpoint, but privateAccess is false: set privateAccess to true, or remove it",
+            });
+        }
     });
+
+/** A private-only API on a VPC this stack creates: no runner can be inside, or connected to, a VPC that does not exist yet. */
+function validateEndpointReachability(config: { network: { cidr?: string }; clusters: Partial<Record<(typeof COLORS)[number], { endpoint: { publicAccess: boolean } } | undefined>> }, ctx: z.RefinementCtx): void {
+    if (config.network.cidr === undefined) return;
+    for (const color of COLORS) {
+        if (config.clusters[color]?.endpoint.publicAccess === false) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["clusters", color, "endpoint", "publicAccess"],
+                message: `is false while network.cidr creates the VPC in the same update: no runner can be inside or peered with a VPC that does not exist yet, so every Kubernetes object would time out. Keep publicAccess true with publicAccessCidrs (your runner's egress), or create the VPC first and give it as network.vpcId with endpoint.apiAccessSecurityGroupIds`,
+            });
+        }
+    }
+}
 
 const clusterSpec = z
     .strictObject({
@@ -327,20 +365,22 @@ function subnetDuplicates(privateIds: readonly string[], publicIds: readonly str
     });
 }
 
-const access = z.strictObject({
-    /** IAM roles or users given cluster-admin on every cluster through EKS access entries. */
-    clusterAdmins: z
-        .array(z.string().regex(IAM_PRINCIPAL_ARN, { message: "IAM_ARN" }))
-        .default([])
-        .superRefine((admins, ctx) => {
-            admins.forEach((arn, index) => {
-                const first = admins.indexOf(arn);
-                if (first !== index) {
-                    ctx.addIssue({ code: "custom", path: [index], message: `"${arn}" is already clusterAdmins[${first}]: each principal gets one access entry; remove the duplicate` });
-                }
-            });
-        }),
-});
+const access = z
+    .strictObject({
+        /**
+         * IAM roles or users given cluster-admin on every cluster through EKS access entries. The identity that
+         * creates a cluster gets its admin entry from EKS itself and is left out here (components/cluster.ts).
+         */
+        clusterAdmins: z.array(z.string().regex(IAM_PRINCIPAL_ARN, { message: "IAM_ARN" })).default([]),
+    })
+    .superRefine((accessConfig, ctx) => {
+        const seen = new Map<string, number>();
+        accessConfig.clusterAdmins.forEach((arn, index) => {
+            const first = seen.get(arn);
+            if (first === undefined) seen.set(arn, index);
+            else ctx.addIssue({ code: "custom", path: ["clusterAdmins", index], message: `"${arn}" is already listed as clusterAdmins[${first}]: EKS has one access entry per principal; remove the duplicate` });
+        });
+    });
 
 const healthCheck = z.strictObject({
     path: z.string().startsWith("/").default("/"),
@@ -497,6 +537,7 @@ export const environmentConfigSchema = z
         if (present.length === 0) {
             ctx.addIssue({ code: "custom", path: ["clusters"], message: "has no cluster: configure at least blue (or green)" });
         }
+        validateEndpointReachability(config, ctx);
         const routing = config.routing;
         if (routing) validateRouting(routing, config.clusters, ctx);
     });

@@ -36,6 +36,13 @@ const INVOKE_ANSWERS: Record<string, InvokeAnswer> = {
         arn: `arn:aws:iam::${accountId}:user/offline-plan`,
         userId: "OFFLINEPLAN",
     }),
+    // As AWS answers: an assumed-role session's issuer is its role; any other ARN is passed through.
+    "aws:iam/getSessionContext:getSessionContext": (inputs) => {
+        const arn = String(inputs.arn);
+        const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+        if (!session) return { id: arn, arn, issuerArn: arn };
+        return { id: arn, arn, issuerArn: `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`, issuerName: session[3], sessionName: session[4] };
+    },
     "aws:eks/getAddonVersion:getAddonVersion": (inputs) => ({
         id: String(inputs.addonName),
         addonName: inputs.addonName,

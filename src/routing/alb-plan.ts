@@ -156,7 +156,7 @@ export function planAlbRouting({ config, environment }: RoutingPlanInput): AlbRo
     const colors = presentColors(config);
     const verification = routing.verification;
     const candidate = verification.enabled ? verificationColor(config) : undefined;
-    const targetGroups = routing.apps.flatMap((app) => colors.map((color) => planTargetGroup(environment, app, color, routing.weights)));
+    const targetGroups = routing.apps.flatMap((app) => colors.map((color) => planTargetGroup(environment, app, color, routing.weights, routing.loadBalancer.deletionProtection)));
     const namespaces = planNamespaces(environment, routing.apps, colors);
     const bindings = targetGroups.map((group) => planBinding(environment, routing.apps.find((a) => a.name === group.app)!, group));
     const rules = planListenerRules(environment, routing, colors, candidate, bindings);
@@ -196,7 +196,8 @@ export function targetGroupName(environment: string, app: string, color: Color):
     return `${environment}-${app}-${color}`;
 }
 
-function planTargetGroup(environment: string, app: RoutedApp, color: Color, weights: Weights): TargetGroupPlan {
+/** A target group is protected while its color has weight and the load balancer keeps deletion protection (off: the documented teardown). */
+function planTargetGroup(environment: string, app: RoutedApp, color: Color, weights: Weights, loadBalancerProtected: boolean): TargetGroupPlan {
     const name = targetGroupName(environment, app.name, color);
     const port = targetGroupPortOf(app);
     // Every input the provider replaces the target group for, apart from the VPC (known only at deploy time).
@@ -206,7 +207,7 @@ function planTargetGroup(environment: string, app: RoutedApp, color: Color, weig
         awsName: elbNameFor(name, identity),
         app: app.name,
         color,
-        protected: weights[color] > 0,
+        protected: weights[color] > 0 && loadBalancerProtected,
         port,
         deregistrationDelaySeconds: app.deregistrationDelaySeconds,
         healthCheck: app.healthCheck,

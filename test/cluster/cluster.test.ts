@@ -38,19 +38,21 @@ describe("the color cluster component", () => {
     });
 
     test("access entries give the configured principals cluster-admin, with no aws-auth ConfigMap", () => {
-        const cluster = resourceNamed(plan, "eks:index:Cluster", "dev-blue-eks");
-        expect(cluster.inputs.accessEntries).toEqual({
-            "admin-0": {
-                principalArn: "arn:aws:iam::123456789012:role/platform-admin",
-                accessPolicies: { "cluster-admin": { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
-            },
+        const entries = resourcesOfType(plan, "aws:eks/accessEntry:AccessEntry").filter((r) => r.name.startsWith("dev-blue-"));
+        expect(entries.map((r) => r.inputs)).toEqual([{ clusterName: "dev-blue", principalArn: "arn:aws:iam::123456789012:role/platform-admin", type: "STANDARD" }]);
+        const association = resourcesOfType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((r) => r.parent === entries[0].urn)!;
+        expect(association.inputs).toEqual({
+            clusterName: "dev-blue",
+            principalArn: "arn:aws:iam::123456789012:role/platform-admin",
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
         });
+        expect(resourceNamed(plan, "eks:index:Cluster", "dev-blue-eks").inputs.accessEntries).toBeUndefined();
         expect(resourcesOfType(plan, "kubernetes:core/v1:ConfigMap").filter((r) => r.name.includes("aws-auth"))).toEqual([]);
     });
 
-    test("endpoint access: private only by default, public only to the given CIDRs", () => {
-        expect(resourceNamed(plan, "eks:index:Cluster", "dev-blue-eks").inputs).toMatchObject({ endpointPublicAccess: false });
-        expect(resourceNamed(plan, "eks:index:Cluster", "dev-blue-eks").inputs.publicAccessCidrs).toBeUndefined();
+    test("endpoint access: public to the given CIDRs only, private on", () => {
+        expect(resourceNamed(plan, "eks:index:Cluster", "dev-blue-eks").inputs).toMatchObject({ endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
         expect(resourceNamed(plan, "eks:index:Cluster", "dev-green-eks").inputs).toMatchObject({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
     });
 

@@ -13,7 +13,7 @@ describe("environment config validation", () => {
     test("a minimal valid config gets safe defaults", () => {
         const config = loadEnvironmentConfig(rawConfig());
         const blue = config.clusters.blue!;
-        expect(blue.endpoint).toEqual({ privateAccess: true, publicAccess: false, publicAccessCidrs: [] });
+        expect(blue.endpoint).toEqual({ privateAccess: true, publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], apiAccessCidrs: [], apiAccessSecurityGroupIds: [] });
         expect(blue.deletionProtection).toBe(true);
         expect(blue.logging).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
         expect(blue.nodeGroups[0]).toMatchObject({ capacityType: "ON_DEMAND", amiType: "AL2023_x86_64_STANDARD", diskSize: 50, maxUnavailable: 1 });
@@ -34,7 +34,7 @@ describe("environment config validation", () => {
         ["bad capacity type", withValue(rawConfig(), "clusters.blue.nodeGroups", [nodeGroup({ capacityType: "SPOTTY" })]), 'clusters.blue.nodeGroups[0].capacityType ("SPOTTY") must be one of "ON_DEMAND", "SPOT"'],
         ["bad maxUnavailable", withValue(rawConfig(), "clusters.blue.nodeGroups", [nodeGroup({ maxUnavailable: "150%" })]), "clusters.blue.nodeGroups[0].maxUnavailable"],
         ["public endpoint without CIDRs", withValue(rawConfig(), "clusters.blue.endpoint", { publicAccess: true }), "clusters.blue.endpoint.publicAccessCidrs is empty while publicAccess is true"],
-        ["no endpoint at all", withValue(rawConfig(), "clusters.blue.endpoint", { privateAccess: false }), "clusters.blue.endpoint.privateAccess is false and publicAccess is false"],
+        ["no endpoint at all", withValue(rawConfig(), "clusters.blue.endpoint", { privateAccess: false, publicAccess: false }), "clusters.blue.endpoint.privateAccess is false and publicAccess is false"],
         ["bad CIDR", withValue(rawConfig(), "network.cidr", "10.0.0.300/16"), 'network.cidr "10.0.0.300/16" is not an IPv4 CIDR'],
         ["too small VPC", withValue(rawConfig(), "network.cidr", "10.0.0.0/24"), 'network.cidr ("10.0.0.0/24") is too small'],
         ["both VPC modes", withValue(rawConfig(), "network", { cidr: "10.0.0.0/16", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], publicSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"] }), "network.cidr is set together with vpcId"],
@@ -47,6 +47,44 @@ describe("environment config validation", () => {
     ])("%s", (_name, raw, expected) => {
         const found = problems(raw);
         expect(found.some((p) => p.startsWith(expected))).toBe(true);
+    });
+
+    describe("the API endpoint: reachable from where Pulumi runs, or refused with the way forward", () => {
+        const existingVpc = { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], publicSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"] };
+        const onExistingVpc = (endpoint: Record<string, unknown>) => withValue(withValue(rawConfig(), "network", existingVpc), "clusters.blue.endpoint", endpoint);
+
+        test("with no endpoint section, the API is public and the CIDRs are required, naming both ways forward", () => {
+            const found = problems(withValue(rawConfig(), "clusters.blue", { version: "1.32", nodeGroups: [nodeGroup()] }));
+            expect(found).toEqual([expect.stringMatching(/^clusters\.blue\.endpoint\.publicAccessCidrs is empty while publicAccess is true \(the default\): list the CIDRs .*set publicAccess to false and give apiAccessSecurityGroupIds or apiAccessCidrs$/)]);
+        });
+
+        test.each<[string, Record<string, unknown>, string[]]>([
+            ["public with CIDRs, private on (the default shape)", { publicAccessCidrs: ["198.51.100.7/32"] }, []],
+            ["private only with a runner's security group", { publicAccess: false, apiAccessSecurityGroupIds: ["sg-0123456789abcdef0"] }, []],
+            ["private only with a runner's CIDR", { publicAccess: false, apiAccessCidrs: ["10.20.0.0/16"] }, []],
+            ["public plus a runner inside the VPC", { publicAccessCidrs: ["198.51.100.7/32"], apiAccessCidrs: ["10.20.0.0/16"] }, []],
+            ["private only and nothing may reach it", { publicAccess: false }, ["clusters.blue.endpoint.publicAccess is false, so the API is private only, and nothing is allowed to reach it"]],
+            ["public CIDRs on a private endpoint", { publicAccess: false, publicAccessCidrs: ["198.51.100.7/32"], apiAccessCidrs: ["10.20.0.0/16"] }, ["clusters.blue.endpoint.publicAccessCidrs is set while publicAccess is false"]],
+            ["runner rules without a private endpoint", { privateAccess: false, publicAccessCidrs: ["198.51.100.7/32"], apiAccessSecurityGroupIds: ["sg-0123456789abcdef0"] }, ["clusters.blue.endpoint.apiAccessSecurityGroupIds opens the private endpoint, but privateAccess is false"]],
+            ["a malformed security group id", { publicAccess: false, apiAccessSecurityGroupIds: ["sg-123"] }, ['clusters.blue.endpoint.apiAccessSecurityGroupIds[0] "sg-123" is not a security group id like "sg-0123456789abcdef0"']],
+            ["a malformed runner CIDR", { publicAccess: false, apiAccessCidrs: ["10.20.0.0/33"] }, ['clusters.blue.endpoint.apiAccessCidrs[0] "10.20.0.0/33"']],
+        ])("existing VPC, %s", (_name, endpoint, expected) => {
+            const found = problems(onExistingVpc(endpoint));
+            expect(found.length).toBe(expected.length);
+            expected.forEach((start, i) => expect(found[i].startsWith(start)).toBe(true));
+        });
+
+        test("private only on a VPC this stack creates is refused: no runner can be inside a VPC that does not exist yet", () => {
+            const found = problems(withValue(rawConfig(), "clusters.green.endpoint", { publicAccess: false, apiAccessSecurityGroupIds: ["sg-0123456789abcdef0"] }));
+            expect(found).toEqual([expect.stringMatching(/^clusters\.green\.endpoint\.publicAccess is false while network\.cidr creates the VPC in the same update: .*give it as network\.vpcId/)]);
+        });
+    });
+
+    test("a principal listed twice in access.clusterAdmins is refused (one access entry per principal)", () => {
+        const admin = "arn:aws:iam::123456789012:role/platform-admin";
+        expect(problems(withValue(rawConfig(), "access.clusterAdmins", [admin, "arn:aws:iam::123456789012:role/ci-deployer", admin]))).toEqual([
+            `access.clusterAdmins[2] "${admin}" is already listed as clusterAdmins[0]: EKS has one access entry per principal; remove the duplicate`,
+        ]);
     });
 
     test("every problem is reported at once, each with its path", () => {

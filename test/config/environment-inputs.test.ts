@@ -17,6 +17,12 @@ describe("reading a stack's config (the Pulumi program and the offline plan)", (
         expect(inputs.config.clusters.green?.version).toBe("1.33");
     });
 
+    test("aws:profile is read with the config (the providers and kubeconfigs need it); absent or empty means none", () => {
+        expect(readEnvironmentInputs(pulumiConfig(rawConfig(), { "aws:profile": "platform-dev" }), { stack: "dev" }).awsProfile).toBe("platform-dev");
+        expect(readEnvironmentInputs(pulumiConfig(rawConfig()), { stack: "dev" }).awsProfile).toBeUndefined();
+        expect(readEnvironmentInputs(pulumiConfig(rawConfig(), { "aws:profile": "" }), { stack: "dev" }).awsProfile).toBeUndefined();
+    });
+
     test("objects (a stack file) and JSON text (Pulumi, or `pulumi config set k '{…}'`) are read the same way", () => {
         const raw = rawConfig({ cutover: { steps: [20, 100], bake: "5m" } });
         const asObjects: Record<string, unknown> = {};

@@ -3,8 +3,11 @@ export function nodeGroup(overrides: Record<string, unknown> = {}): Record<strin
     return { name: "system", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 2, maxSize: 3, ...overrides };
 }
 
+/** The API endpoint a first `pulumi up` from outside the VPC can use: public, restricted to the runner's range (and private). */
+export const RUNNER_ENDPOINT = { publicAccessCidrs: ["203.0.113.0/24"] };
+
 export function clusterSpec(version: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return { version, nodeGroups: [nodeGroup()], ...overrides };
+    return { version, nodeGroups: [nodeGroup()], endpoint: RUNNER_ENDPOINT, ...overrides };
 }
 
 export function rawConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -35,7 +35,7 @@ const greenSpec = fc.record({
             .map(({ hardware, ...group }) => ({ ...group, ...hardware })),
         { minLength: 1, maxLength: 3, selector: (g) => g.name },
     ),
-    endpoint: fc.constantFrom({}, { publicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }),
+    endpoint: fc.constantFrom({ publicAccessCidrs: ["203.0.113.0/24"] }, { publicAccessCidrs: ["198.51.100.0/24"], apiAccessSecurityGroupIds: ["sg-0123456789abcdef0"], apiAccessCidrs: ["10.0.0.0/16"] }),
     logging: fc.constantFrom(["api", "audit"], ["api", "audit", "authenticator", "controllerManager", "scheduler"]),
     deletionProtection: fc.boolean(),
     managedAddons: fc.constantFrom({}, { coredns: "v1.12.1-eksbuild.2", "vpc-cni": "v1.20.0-eksbuild.1" }),
