@@ -12,6 +12,7 @@ import { registerPlanCommand } from "./commands/plan";
 import { registerPreflightCommand } from "./commands/preflight";
 import { registerRollbackCommand } from "./commands/rollback";
 import { registerStatusCommand } from "./commands/status";
+import { registerUpgradeCommand } from "./commands/upgrade";
 import { reportFailure } from "./failure";
 import { processIO } from "./io";
 
@@ -36,6 +37,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerStatusCommand(program);
     registerCheckApisCommand(program);
     registerPreflightCommand(program);
+    registerUpgradeCommand(program);
     return program;
 }
 
