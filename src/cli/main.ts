@@ -13,6 +13,7 @@ import { registerPreflightCommand } from "./commands/preflight";
 import { registerRollbackCommand } from "./commands/rollback";
 import { registerStatusCommand } from "./commands/status";
 import { registerUpgradeCommand } from "./commands/upgrade";
+import { registerNodesCommand } from "./commands/nodes";
 import { reportFailure } from "./failure";
 import { processIO } from "./io";
 
@@ -38,6 +39,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerCheckApisCommand(program);
     registerPreflightCommand(program);
     registerUpgradeCommand(program);
+    registerNodesCommand(program);
     return program;
 }
 
