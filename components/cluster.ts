@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterSpec, Color, NodeGroupSpec, partitionOf } from "../src/config";
+import { NodeGroupInstance, nodeGroupInstances } from "../src/config/node-groups";
 import { clusterName } from "./tags";
 
 export interface ColorClusterArgs {
@@ -25,6 +26,12 @@ export interface ColorClusterArgs {
     carriesTraffic: boolean;
     /** The environment's region: AWS-managed policy ARNs are in its partition. */
     region: string;
+    /**
+     * Each node group's desired size as configured at the last deployment (stack outputs), by EKS name.
+     * Desired size is left to the autoscaler after creation; it is set again only when the configured
+     * value differs from this record.
+     */
+    recordedDesiredSizes?: Record<string, number>;
 }
 
 const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -48,7 +55,10 @@ export class ColorCluster extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
     readonly oidcIssuer: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** The EKS names of the managed node groups (two per entry while a surge replacement is in progress). */
     readonly nodeGroupNames: pulumi.Output<string[]>;
+    /** The configured desired size of each node group, by EKS name: the record the next update compares with. */
+    readonly nodeGroupDesiredSizes: Record<string, number>;
     readonly kubeconfig: pulumi.Output<string>;
     /** Server-side-apply provider for everything inside this cluster. */
     readonly provider: k8s.Provider;
@@ -143,10 +153,14 @@ export class ColorCluster extends pulumi.ComponentResource {
             policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${policy}`,
         }, parent));
 
-        const nodeGroups = spec.nodeGroups.map((group) => this.nodeGroup(name, group, spec, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds));
+        const instances = spec.nodeGroups.flatMap((group) => nodeGroupInstances(group, spec.version).map((instance) => ({ group, instance })));
+        const nodeGroups = instances.map(({ group, instance }) =>
+            this.nodeGroup(name, group, instance, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds, args.recordedDesiredSizes?.[instance.nodeGroupName]),
+        );
         const addonsAfterNodes = MANAGED_ADDONS_AFTER_NODES.map((addon) => this.managedAddon(name, addon, spec, cluster, nodeGroups));
 
-        this.nodeGroupNames = pulumi.output(spec.nodeGroups.map((g) => g.name));
+        this.nodeGroupNames = pulumi.output(instances.map(({ instance }) => instance.nodeGroupName));
+        this.nodeGroupDesiredSizes = Object.fromEntries(instances.map(({ group, instance }) => [instance.nodeGroupName, group.desiredSize]));
         this.readyForWorkloads = [...nodeGroups, ...addonsAfterNodes];
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -154,6 +168,7 @@ export class ColorCluster extends pulumi.ComponentResource {
             endpoint: this.endpoint,
             oidcIssuer: this.oidcIssuer,
             nodeGroupNames: this.nodeGroupNames,
+            nodeGroupDesiredSizes: this.nodeGroupDesiredSizes,
             kubeconfig: this.kubeconfig,
         });
     }
@@ -196,33 +211,51 @@ export class ColorCluster extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [cluster, ...dependsOn] });
     }
 
+    /**
+     * One managed node group. Its EKS name carries a hash of the settings EKS cannot change in place
+     * (src/config/node-groups.ts), so a replacement gets a new name and create-before-delete works. The
+     * Pulumi name stays `<color>-<group>` for generation 0 and gains `-g<N>` after: a surge replacement
+     * (generation N + 1) is a second resource beside the current one, and promoting it keeps its
+     * resource while the old one is deleted.
+     */
     private nodeGroup(
         name: string,
         group: NodeGroupSpec,
-        spec: ClusterSpec,
+        instance: NodeGroupInstance,
         cluster: eks.Cluster,
         nodeRole: aws.iam.Role,
         dependsOn: pulumi.Resource[],
         subnetIds: pulumi.Input<string[]>,
+        recordedDesiredSize: number | undefined,
     ): aws.eks.NodeGroup {
         const maxUnavailable = group.maxUnavailable;
-        return new aws.eks.NodeGroup(`${name}-${group.name}`, {
+        const { settings } = instance;
+        const resourceName = settings.generation === 0 ? `${name}-${group.name}` : `${name}-${group.name}-g${settings.generation}`;
+        // An autoscaler owns the desired size once the group exists; the config's value is applied again
+        // only when it changed since the last deployment (not recorded: left alone).
+        const configChanged = recordedDesiredSize !== undefined && recordedDesiredSize !== group.desiredSize;
+        return new aws.eks.NodeGroup(resourceName, {
             clusterName: this.clusterName,
-            nodeGroupName: group.name,
-            version: group.version ?? spec.version,
+            nodeGroupName: instance.nodeGroupName,
+            version: settings.version,
             nodeRoleArn: nodeRole.arn,
             subnetIds,
-            instanceTypes: group.instanceTypes,
-            capacityType: group.capacityType,
-            amiType: group.amiType,
-            diskSize: group.diskSize,
+            instanceTypes: settings.instanceTypes,
+            capacityType: settings.capacityType,
+            amiType: settings.amiType,
+            diskSize: settings.diskSize,
             scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
             updateConfig: typeof maxUnavailable === "string"
                 ? { maxUnavailablePercentage: Number(maxUnavailable.slice(0, -1)) }
                 : { maxUnavailable },
             labels: { ...group.labels, "bluegreen/node-group": group.name },
             taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-            tags: { Name: `${this.clusterName}-${group.name}` },
-        }, { parent: this, dependsOn: [cluster, ...dependsOn] });
+            tags: { Name: `${this.clusterName}-${group.name}`, "bluegreen:node-group-generation": String(settings.generation) },
+        }, {
+            parent: this,
+            dependsOn: [cluster, ...dependsOn],
+            ignoreChanges: configChanged ? [] : ["scalingConfig.desiredSize"],
+            deleteBeforeReplace: false,
+        });
     }
 }

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Color, EnvironmentInputs, presentColors, trafficCarryingColors } from "../src/config";
-import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds } from "../src/addons/crd-gate";
+import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds, PreviousDeployment } from "../src/addons/crd-gate";
 import { ClusterAddons } from "./addons";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
@@ -16,6 +16,8 @@ import { environmentTags } from "./tags";
 export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {
     /** Add-on CRDs per color, already through the CRD gate. */
     addonCrds: AddonCrdPlan;
+    /** The stack's last outputs (node groups' recorded desired sizes); absent offline or on a first deployment. */
+    previous?: PreviousDeployment;
 }
 
 export class BlueGreenEnvironment extends pulumi.ComponentResource {
@@ -57,6 +59,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 clusterAdmins: config.access.clusterAdmins,
                 region,
                 carriesTraffic: protectedColors.has(color),
+                recordedDesiredSizes: args.previous?.clusters?.[color]?.nodeGroupDesiredSizes,
             }, { parent: this, providers: { aws: colorProvider } });
             const cluster = this.clusters[color]!;
             this.addons[color] = new ClusterAddons(`${environment}-${color}-addons`, {
@@ -103,6 +106,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 endpoint: cluster.endpoint,
                 oidcIssuer: cluster.oidcIssuer,
                 nodeGroups: cluster.nodeGroupNames,
+                nodeGroupDesiredSizes: cluster.nodeGroupDesiredSizes,
                 kubeconfig: cluster.kubeconfig,
                 addons: this.addons[color as Color]?.versions() ?? {},
             };
@@ -122,12 +126,15 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
  * any resource is registered.
  */
 export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps): Promise<Record<string, unknown>> {
-    const addonCrds = await prepareAddonCrds(inputs.config, crdDeps).catch((err: unknown) => {
+    // Read once: the CRD gate and the node groups' recorded desired sizes both come from the last outputs.
+    let previous: Promise<PreviousDeployment | undefined> | undefined;
+    const previousDeployment = () => (previous ??= crdDeps.previousDeployment());
+    const addonCrds = await prepareAddonCrds(inputs.config, { ...crdDeps, previousDeployment }).catch((err: unknown) => {
         // The gate's message is the whole story: shown without a stack trace.
         if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
         throw err;
     });
     if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
-    const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds });
+    const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds, previous: await previousDeployment() });
     return { environment: inputs.environment, region: inputs.region, ...environment.stackOutputs };
 }
