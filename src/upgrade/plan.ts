@@ -221,7 +221,8 @@ function nodeGroupStep(input: UpgradePlanInput, index: number, group: NodeGroupS
             `pulumi up --stack ${input.stack}`,
             `bluegreen nodes drain --stack ${input.stack} --color ${input.color} --node-group ${group.name}`,
             `bluegreen upgrade check --stack ${input.stack} --color ${input.color}`,
-            `promote: set ${path}.version '${promoted.version}' and ${path}.generation ${promoted.generation}, remove ${path}.replacement (pulumi config rm --path '${path}.replacement')`,
+            `pulumi config set --path '${path}.version' '${promoted.version}' --stack ${input.stack}`,
+            `promote in stacks/Pulumi.${input.stack}.yaml: clusters.${input.color}.nodeGroups[${index}].generation: ${promoted.generation}, and delete its replacement block`,
             `pulumi up --stack ${input.stack}`,
         ],
     };

@@ -41,7 +41,14 @@ describe("control plane and node groups, one minor at a time", () => {
         expect(surge.actions).toContain("bluegreen nodes drain --stack dev --color blue --node-group system");
         expect(surge.actions[0]).toBe("pulumi config set --path 'bluegreen:clusters.blue.nodeGroups[0].replacement.version' '1.32' --stack dev");
         // The second surge starts from generation 1 (the first one's promotion) and promotes to 2.
-        expect(surge.actions.join("\n")).toMatch(/nodeGroups\[0\]\.generation 2/);
+        expect(surge.actions.slice(1)).toEqual([
+            "pulumi up --stack dev",
+            "bluegreen nodes drain --stack dev --color blue --node-group system",
+            "bluegreen upgrade check --stack dev --color blue",
+            "pulumi config set --path 'bluegreen:clusters.blue.nodeGroups[0].version' '1.32' --stack dev",
+            "promote in stacks/Pulumi.dev.yaml: clusters.blue.nodeGroups[0].generation: 2, and delete its replacement block",
+            "pulumi up --stack dev",
+        ]);
         expect(plan.notes.join("\n")).toMatch(/resolved at deploy time/);
     });
 
