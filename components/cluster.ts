@@ -12,6 +12,7 @@ import { adminEntries, AdminEntry, clusterCreator } from "../src/cluster/access"
 import { kubeconfigFor } from "../src/cluster/kubeconfig";
 import { clusterRoleName } from "../src/cluster/names";
 import { chooseAddonVersion, ManagedAddonName, RecordedCluster } from "../src/cluster/recorded";
+import { NodeGroupInstance, nodeGroupInstances } from "../src/config/node-groups";
 import { clusterName } from "./tags";
 
 export interface ColorClusterArgs {
@@ -39,6 +40,12 @@ export interface ColorClusterArgs {
     deployer?: string;
     /** `aws:profile` of the stack, for the kubeconfig's token command. */
     awsProfile?: string;
+    /**
+     * Each node group's desired size as configured at the last deployment (stack outputs), by EKS name.
+     * Desired size is left to the autoscaler after creation; it is set again only when the configured
+     * value differs from this record.
+     */
+    recordedDesiredSizes?: Record<string, number>;
 }
 
 /** What a managed add-on's version came from, recorded in the stack outputs for the next update. */
@@ -74,7 +81,10 @@ export class ColorCluster extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
     readonly oidcIssuer: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** The EKS names of the managed node groups (two per entry while a surge replacement is in progress). */
     readonly nodeGroupNames: pulumi.Output<string[]>;
+    /** The configured desired size of each node group, by EKS name: the record the next update compares with. */
+    readonly nodeGroupDesiredSizes: Record<string, number>;
     readonly kubeconfig: pulumi.Output<string>;
     /** Server-side-apply provider for everything inside this cluster. */
     readonly provider: k8s.Provider;
@@ -181,10 +191,14 @@ export class ColorCluster extends pulumi.ComponentResource {
             policyArn: `arn:${partitionOf(args.region)}:iam::aws:policy/${policy}`,
         }, parent));
 
-        const nodeGroups = spec.nodeGroups.map((group) => this.nodeGroup(name, group, spec, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds));
+        const instances = spec.nodeGroups.flatMap((group) => nodeGroupInstances(group, spec.version).map((instance) => ({ group, instance })));
+        const nodeGroups = instances.map(({ group, instance }) =>
+            this.nodeGroup(name, group, instance, cluster, nodeRole, [...nodePolicies, ...addonsBeforeNodes], args.privateSubnetIds, args.recordedDesiredSizes?.[instance.nodeGroupName]),
+        );
         const addonsAfterNodes = MANAGED_ADDONS_AFTER_NODES.map((addon) => this.managedAddon(name, addon, spec, args.recorded, cluster, nodeGroups));
 
-        this.nodeGroupNames = pulumi.output(spec.nodeGroups.map((g) => g.name));
+        this.nodeGroupNames = pulumi.output(instances.map(({ instance }) => instance.nodeGroupName));
+        this.nodeGroupDesiredSizes = Object.fromEntries(instances.map(({ group, instance }) => [instance.nodeGroupName, group.desiredSize]));
         this.readyForWorkloads = [...nodeGroups, ...addonsAfterNodes];
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -192,6 +206,7 @@ export class ColorCluster extends pulumi.ComponentResource {
             endpoint: this.endpoint,
             oidcIssuer: this.oidcIssuer,
             nodeGroupNames: this.nodeGroupNames,
+            nodeGroupDesiredSizes: this.nodeGroupDesiredSizes,
             kubeconfig: this.kubeconfig,
             creator: this.creator,
             managedAddons: this.managedAddonVersions,
@@ -286,33 +301,51 @@ export class ColorCluster extends pulumi.ComponentResource {
         return resource;
     }
 
+    /**
+     * One managed node group. Its EKS name carries a hash of the settings EKS cannot change in place
+     * (src/config/node-groups.ts), so a replacement gets a new name and create-before-delete works. The
+     * Pulumi name stays `<color>-<group>` for generation 0 and gains `-g<N>` after: a surge replacement
+     * (generation N + 1) is a second resource beside the current one, and promoting it keeps its
+     * resource while the old one is deleted.
+     */
     private nodeGroup(
         name: string,
         group: NodeGroupSpec,
-        spec: ClusterSpec,
+        instance: NodeGroupInstance,
         cluster: eks.Cluster,
         nodeRole: aws.iam.Role,
         dependsOn: pulumi.Resource[],
         subnetIds: pulumi.Input<string[]>,
+        recordedDesiredSize: number | undefined,
     ): aws.eks.NodeGroup {
         const maxUnavailable = group.maxUnavailable;
-        return new aws.eks.NodeGroup(`${name}-${group.name}`, {
+        const { settings } = instance;
+        const resourceName = settings.generation === 0 ? `${name}-${group.name}` : `${name}-${group.name}-g${settings.generation}`;
+        // An autoscaler owns the desired size once the group exists; the config's value is applied again
+        // only when it changed since the last deployment (not recorded: left alone).
+        const configChanged = recordedDesiredSize !== undefined && recordedDesiredSize !== group.desiredSize;
+        return new aws.eks.NodeGroup(resourceName, {
             clusterName: this.clusterName,
-            nodeGroupName: group.name,
-            version: group.version ?? spec.version,
+            nodeGroupName: instance.nodeGroupName,
+            version: settings.version,
             nodeRoleArn: nodeRole.arn,
             subnetIds,
-            instanceTypes: group.instanceTypes,
-            capacityType: group.capacityType,
-            amiType: group.amiType,
-            diskSize: group.diskSize,
+            instanceTypes: settings.instanceTypes,
+            capacityType: settings.capacityType,
+            amiType: settings.amiType,
+            diskSize: settings.diskSize,
             scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
             updateConfig: typeof maxUnavailable === "string"
                 ? { maxUnavailablePercentage: Number(maxUnavailable.slice(0, -1)) }
                 : { maxUnavailable },
             labels: { ...group.labels, "bluegreen/node-group": group.name },
             taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-            tags: { Name: `${this.clusterName}-${group.name}` },
-        }, { parent: this, dependsOn: [cluster, ...dependsOn] });
+            tags: { Name: `${this.clusterName}-${group.name}`, "bluegreen:node-group-generation": String(settings.generation) },
+        }, {
+            parent: this,
+            dependsOn: [cluster, ...dependsOn],
+            ignoreChanges: configChanged ? [] : ["scalingConfig.desiredSize"],
+            deleteBeforeReplace: false,
+        });
     }
 }

@@ -87,6 +87,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 recorded: recordedCluster(args.previous?.clusters, color),
                 deployer: args.deployer,
                 awsProfile: args.awsProfile,
+                recordedDesiredSizes: args.previous?.clusters?.[color]?.nodeGroupDesiredSizes,
             }, { parent: this, providers: { aws: colorProvider } });
             const cluster = this.clusters[color]!;
             this.addons[color] = new ClusterAddons(`${environment}-${color}-addons`, {
@@ -133,6 +134,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 endpoint: cluster.endpoint,
                 oidcIssuer: cluster.oidcIssuer,
                 nodeGroups: cluster.nodeGroupNames,
+                nodeGroupDesiredSizes: cluster.nodeGroupDesiredSizes,
                 kubeconfig: cluster.kubeconfig,
                 addons: this.addons[color as Color]?.versions() ?? {},
                 // Read back by the next update (src/cluster/recorded.ts): decisions made once stay made.

@@ -52,7 +52,7 @@ export function decideInPlaceUpgrade(input: {
 
 /** What the last deployment recorded, from the stack's own previous outputs. */
 export interface PreviousDeployment {
-    clusters?: Partial<Record<Color, { kubeconfig?: string; addons?: Partial<Record<AddonId, { version?: string }>> }>>;
+    clusters?: Partial<Record<Color, { kubeconfig?: string; addons?: Partial<Record<AddonId, { version?: string }>>; nodeGroupDesiredSizes?: Record<string, number> }>>;
 }
 
 export interface AddonCrdDeps {

@@ -12,6 +12,8 @@ import { registerPlanCommand } from "./commands/plan";
 import { registerPreflightCommand } from "./commands/preflight";
 import { registerRollbackCommand } from "./commands/rollback";
 import { registerStatusCommand } from "./commands/status";
+import { registerUpgradeCommand } from "./commands/upgrade";
+import { registerNodesCommand } from "./commands/nodes";
 import { reportFailure } from "./failure";
 import { processIO } from "./io";
 
@@ -36,6 +38,8 @@ export function buildProgram(wiring: CliWiring): Command {
     registerStatusCommand(program);
     registerCheckApisCommand(program);
     registerPreflightCommand(program);
+    registerUpgradeCommand(program);
+    registerNodesCommand(program);
     return program;
 }
 

@@ -67,6 +67,17 @@ const instanceType = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not an EC2 instance type like "m7i.large"${hint}`, input: value });
 });
 
+const AMI_TYPES = [
+    "AL2023_x86_64_STANDARD",
+    "AL2023_ARM_64_STANDARD",
+    "AL2023_x86_64_NVIDIA",
+    "AL2023_x86_64_NEURON",
+    "BOTTLEROCKET_x86_64",
+    "BOTTLEROCKET_ARM_64",
+    "BOTTLEROCKET_x86_64_NVIDIA",
+    "BOTTLEROCKET_ARM_64_NVIDIA",
+] as const;
+
 const nodeGroup = z
     .strictObject({
         name: dnsLabel,
@@ -78,24 +89,29 @@ const nodeGroup = z
         labels: z.record(z.string(), z.string()).default({}),
         taints: z.array(nodeTaint).default([]),
         diskSize: z.int().min(20).max(16384).default(50),
-        amiType: z
-            .enum([
-                "AL2023_x86_64_STANDARD",
-                "AL2023_ARM_64_STANDARD",
-                "AL2023_x86_64_NVIDIA",
-                "AL2023_x86_64_NEURON",
-                "BOTTLEROCKET_x86_64",
-                "BOTTLEROCKET_ARM_64",
-                "BOTTLEROCKET_x86_64_NVIDIA",
-                "BOTTLEROCKET_ARM_64_NVIDIA",
-            ])
-            .default("AL2023_x86_64_STANDARD"),
+        amiType: z.enum(AMI_TYPES).default("AL2023_x86_64_STANDARD"),
         /** Nodes replaced at once during a node group update: a count, or a percentage like "25%". */
         maxUnavailable: z
             .union([z.int().min(1).max(100), z.string().regex(/^([1-9]|[1-9]\d|100)%$/, { message: "PERCENT" })])
             .default(1),
         /** Kubelet version of the group; defaults to the control plane's. Must stay within the supported skew. */
         version: kubernetesMinorVersion.optional(),
+        /** Part of the EKS name: raise it (or use `replacement`) to get fresh nodes with the same settings. */
+        generation: count.default(0),
+        /**
+         * A surge replacement in progress: `pulumi up` creates a second group with these settings (over the
+         * group's own, generation + 1) beside the current one. Drain the old group, then promote: copy the
+         * settings into the group, raise `generation` by one and remove this block (see docs/in-place-upgrades.md).
+         */
+        replacement: z
+            .strictObject({
+                version: kubernetesMinorVersion.optional(),
+                instanceTypes: z.array(z.string().min(1)).min(1).optional(),
+                capacityType: z.enum(["ON_DEMAND", "SPOT"]).optional(),
+                amiType: z.enum(AMI_TYPES).optional(),
+                diskSize: z.int().min(20).max(16384).optional(),
+            })
+            .optional(),
     })
     .superRefine((group, ctx) => {
         const amiArch = amiArchitecture(group.amiType);

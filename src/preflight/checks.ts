@@ -4,6 +4,8 @@
  */
 import * as path from "path";
 import { crdGateCheck } from "./crd-gate-check";
+import { ADDON_IDS } from "../addons/catalog";
+import { addonVersion, decideInPlaceUpgrade } from "../addons/crd-gate";
 import { COLORS } from "../config";
 import { ApiFinding, isRemovedBy } from "../apis";
 import { checkInPlaceUpgrade, checkNewColorVersion, checkNodeGroupVersion, compareMinorVersions, versionSupportStatus } from "../versions";
@@ -84,6 +86,55 @@ export const inPlaceUpgradeCheck: PreflightCheck = ({ config, previous }) => {
     return items;
 };
 
+/**
+ * Which method the change in the stack file calls for, per color, and why: in place (one minor, add-on
+ * CRD changes within the configured level) or a new color (versions skipped or going back, or an
+ * add-on whose CRDs change beyond what the gate allows in place). Against the deployed versions.
+ */
+export const upgradeMethodCheck: PreflightCheck = async ({ config, previous }, deps) => {
+    if (!previous) return [];
+    const items: PreflightItem[] = [];
+    for (const color of COLORS) {
+        const spec = config.clusters[color];
+        const deployed = previous.clusters[color];
+        if (!spec) continue;
+        const title = `Upgrade method for ${color}`;
+        if (!deployed) {
+            items.push(item(`method.${color}`, title, "pass", `new color: ${color} is a new cluster on ${spec.version}; it may skip versions, and its add-ons install fresh (no CRD gate); shift traffic to it with bluegreen cutover`));
+            continue;
+        }
+        const reasons: string[] = [];
+        const blockers: string[] = [];
+        const rule = checkInPlaceUpgrade(deployed.version, spec.version);
+        if (deployed.version !== spec.version) (rule.allowed ? reasons : blockers).push(`control plane: ${rule.detail}`);
+        for (const addon of ADDON_IDS) {
+            const to = addonVersion(config, color, addon);
+            const from = deployed.addons?.[addon]?.version;
+            if (!to || !from || from === to) continue;
+            if (!deps.addonCrds) {
+                reasons.push(`${addon} ${from} → ${to}: CRD gate not checked (--offline)`);
+                continue;
+            }
+            const [current, target] = await Promise.all([deps.addonCrds.loadAddonCrds(addon, from), deps.addonCrds.loadAddonCrds(addon, to)]);
+            const level = spec.addons[addon].inPlaceCrdChanges;
+            const decision = decideInPlaceUpgrade({ addon, color, targetVersion: to, target, current: { version: from, set: current, source: "previous-version" }, level });
+            const verdict = decision.diff?.verdict ?? "unknown";
+            (decision.allowed ? reasons : blockers).push(`${addon} ${from} → ${to}: CRD changes ${verdict}${decision.allowed ? ` (within "${level}")` : `, above the allowed "${level}"`}`);
+        }
+        const surges = spec.nodeGroups.filter((g) => g.replacement).map((g) => g.name);
+        if (surges.length) reasons.push(`surge replacement of node group${surges.length === 1 ? "" : "s"} ${surges.join(", ")} in progress (bluegreen nodes drain, then promote)`);
+        if (blockers.length) {
+            const other = COLORS.find((c) => c !== color)!;
+            items.push(item(`method.${color}`, title, "fail", `new color: ${blockers.join("; ")}. Put this change on ${other} (clusters.${other}, a new cluster) and shift traffic with bluegreen cutover, instead of changing ${color} in place`));
+        } else if (reasons.length) {
+            items.push(item(`method.${color}`, title, "pass", `in place: ${reasons.join("; ")}; steps: bluegreen upgrade plan --color ${color} --to ${spec.version}`));
+        } else {
+            items.push(item(`method.${color}`, title, "pass", `no upgrade: ${color} stays on ${spec.version} with the same add-on versions`));
+        }
+    }
+    return items;
+};
+
 const FINDINGS_SHOWN = 3;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -157,6 +208,7 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
     supportStatusCheck,
     candidateCheck,
     inPlaceUpgradeCheck,
+    upgradeMethodCheck,
     apiScanCheck,
     crdGateCheck,
     weightsPlanCheck,

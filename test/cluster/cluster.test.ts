@@ -70,7 +70,8 @@ describe("the color cluster component", () => {
         const apps = resourceNamed(plan, "aws:eks/nodeGroup:NodeGroup", "dev-green-apps");
         expect(apps.inputs).toMatchObject({
             clusterName: "dev-green",
-            nodeGroupName: "apps",
+            // A hash of the settings EKS cannot change in place (issue 10 item 4): replacements never collide.
+            nodeGroupName: expect.stringMatching(/^apps-[0-9a-f]{8}$/),
             version: "1.33",
             instanceTypes: ["m7i.2xlarge"],
             capacityType: "SPOT",

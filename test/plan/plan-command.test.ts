@@ -50,7 +50,8 @@ describe("bluegreen plan", () => {
         const parsed = JSON.parse(stdout);
         expect(parsed.summary).toMatchObject({ replace: 1, create: 0, delete: 0 });
         const replaced = parsed.steps.find((s: { op: string }) => s.op === "replace");
-        expect(replaced).toMatchObject({ name: "dev-green-system", replaceReasons: ["instanceTypes[0]"] });
+        // The EKS name carries a hash of the instance types, so the replacement never collides with the old group.
+        expect(replaced).toMatchObject({ name: "dev-green-system", replaceReasons: ["instanceTypes[0]", "nodeGroupName"] });
         expect(parsed.summaryLine).toBe("0 to update, 0 to create, 0 to delete, 1 to replace");
     });
 

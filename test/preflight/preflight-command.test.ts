@@ -81,11 +81,14 @@ describe("bluegreen preflight", () => {
             "candidate:pass",
             "in-place.blue:fail",
             "in-place.green:pass",
+            // Which method the change calls for: the skipped in-place upgrade of blue needs a new color.
+            "method.blue:fail",
+            "method.green:pass",
             "api-scan:fail",
             "crd-gate:warn",
             "weights:pass",
         ]);
-        expect(report.summary).toEqual({ pass: 7, warn: 2, fail: 2 });
+        expect(report.summary).toEqual({ pass: 8, warn: 2, fail: 3 });
         const scan = report.items.find((i: { id: string }) => i.id === "api-scan");
         expect(scan.detail).toBe(`1 removed in green's 1.33: CronJob ops/nightly batch/v1beta1 → batch/v1 (cron.yaml#0); see \`bluegreen check-apis --target 1.33 ${path.join(cwd, "other")}\``);
     });
