@@ -73,8 +73,9 @@ async function factsOf(context: BrowserContext, file: string): Promise<PageFacts
         return route.abort();
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    const facts = await page.evaluate(() => {
-        const lines = (sel: string) => [...document.querySelectorAll(`${sel} g.mark-line path`)] as SVGPathElement[];
+    // Runs in the page (as a string: this project's type-check has no DOM library).
+    const facts = (await page.evaluate(`(() => {
+        const lines = (sel) => [...document.querySelectorAll(sel + " g.mark-line path")];
         const figures = document.querySelector("#figures svg");
         return {
             svgs: document.querySelectorAll("svg.marks").length,
@@ -84,7 +85,7 @@ async function factsOf(context: BrowserContext, file: string): Promise<PageFacts
             figureWidth: figures ? figures.getBoundingClientRect().width : 0,
             rows: document.querySelectorAll("table.decisions tbody tr").length,
         };
-    });
+    })()`)) as Omit<PageFacts, "errors" | "requests">;
     await page.close();
     return { ...facts, errors, requests };
 }
