@@ -14,9 +14,10 @@
 import * as vega from "vega";
 import { compile, TopLevelSpec } from "vega-lite";
 import { COLORS } from "../config/colors";
+import { COLOR_HEX } from "./palette";
 import type { AppFigures, Marker, MarkerKind, ReportModel, WeightPoint } from "./model";
 
-export const COLOR_RANGE = ["#1f6feb", "#2da44e"];
+export const COLOR_RANGE = COLORS.map((c) => COLOR_HEX[c]);
 export const MARKER_COLORS: Record<MarkerKind, string> = {
     step: "#6e7781",
     fallback: "#d1242f",
