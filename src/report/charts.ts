@@ -89,17 +89,19 @@ export function gridRows(apps: AppFigures[], markers: Marker[]): Record<string, 
     for (const { app, gates } of apps) {
         for (const { chart, points } of gates) {
             const column = `${chart.order.toString().padStart(3, "0")} ${chart.title} (${chart.unit})`;
+            // Thresholds are drawn as steps: a row where a color's threshold changes, and its last one.
+            const lastThreshold = new Map<string, { t: number; threshold: number; written: boolean }>();
             for (const p of points) {
-                rows.push({
-                    app,
-                    column,
-                    t: Date.parse(p.ts),
-                    color: p.color,
-                    value: p.value === undefined ? null : p.value * chart.scale,
-                    threshold: p.threshold === undefined ? null : p.threshold * chart.scale,
-                    failed: p.result === "fail",
-                });
+                const t = Date.parse(p.ts);
+                if (p.value !== undefined) rows.push({ app, column, t, color: p.color, value: p.value * chart.scale, failed: p.result === "fail" });
+                if (p.threshold === undefined) continue;
+                const threshold = p.threshold * chart.scale;
+                const last = lastThreshold.get(p.color);
+                const changed = !last || last.threshold !== threshold;
+                if (changed) rows.push({ app, column, t, color: p.color, threshold });
+                lastThreshold.set(p.color, { t, threshold, written: changed });
             }
+            for (const [color, last] of lastThreshold) if (!last.written) rows.push({ app, column, t: last.t, color, threshold: last.threshold });
             for (const m of markers) rows.push({ app, column, t: Date.parse(m.ts), kind: m.kind });
         }
     }

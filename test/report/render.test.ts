@@ -1,5 +1,6 @@
 import { buildReport } from "../../src/report/report";
-import { COLOR_RANGE, MARKER_COLORS } from "../../src/report/charts";
+import { COLOR_RANGE, gridRows, MARKER_COLORS } from "../../src/report/charts";
+import { chartOfGate } from "../../src/report/model";
 import { ev, FELL_BACK } from "./fixtures";
 
 /** The <figure> with this id, as the page has it. */
@@ -49,5 +50,15 @@ describe("the report page (rendered in Node with vega's SVG renderer)", () => {
         expect(html).not.toMatch(/<script|<link|<img|src=|href="http|@import|url\(/i);
         expect(html).toContain("run &lt;1&gt;.ndjson");
         expect(html).toContain("done: fell back");
+    });
+});
+
+describe("the grid's rows", () => {
+    it("draws a threshold as steps: where it changes per color, held to its last check; values scaled to the chart's unit", () => {
+        const points = [0.01, 0.01, 0.02, 0.02].map((threshold, i) => ({ ts: `2026-11-27T01:0${i}:00.000Z`, color: "green" as const, value: 0.005 * i, threshold, result: "pass" as const }));
+        const rows = gridRows([{ app: "shop", gates: [{ gate: "target-5xx-rate", chart: chartOfGate("target-5xx-rate"), points }] }], []);
+        const minute = (r: Record<string, unknown>) => new Date(r.t as number).getUTCMinutes();
+        expect(rows.filter((r) => r.threshold !== undefined).map((r) => [minute(r), r.threshold])).toEqual([[0, 1], [2, 2], [3, 2]]);
+        expect(rows.filter((r) => r.value !== undefined).map((r) => r.value)).toEqual([0, 0.5, 1, 1.5]);
     });
 });
