@@ -5,10 +5,12 @@
  */
 import { benchCrdDiff } from "./crd-diff";
 import { benchPlan } from "./plan";
+import { benchReport } from "./report";
 
 const SUITES: Record<string, () => Promise<void>> = {
     "crd-diff": benchCrdDiff,
     plan: benchPlan,
+    report: benchReport,
 };
 
 async function main(): Promise<void> {

@@ -11,8 +11,9 @@ import { creatorPrincipal } from "../src/cluster/access";
 import { recordedCluster } from "../src/cluster/recorded";
 import { ClusterAddons } from "./addons";
 import { ColorCluster } from "./cluster";
+import { EnvironmentDashboard } from "./dashboard";
 import { Network } from "./network";
-import { createRouting, RoutedCluster, TrafficRouting } from "./routing";
+import { AlbRouting, createRouting, RoutedCluster, TrafficRouting } from "./routing";
 import { environmentTags } from "./tags";
 
 export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {
@@ -119,6 +120,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                     (Object.entries(this.addons) as [Color, ClusterAddons][]).map(([color, addons]) => [color, addons.dependenciesFor("aws-load-balancer-controller")]),
                 ),
             }, { parent: this, providers: { aws: sharedProvider } });
+            if (this.routing instanceof AlbRouting) new EnvironmentDashboard(`${environment}-dashboard`, { environment, region, loadBalancerArnSuffix: this.routing.loadBalancer.arnSuffix, apps: this.routing.output.apps }, { parent: this, providers: { aws: sharedProvider } });
         }
         this.stackOutputs = this.collectOutputs();
         this.registerOutputs(this.stackOutputs);

@@ -10,6 +10,7 @@ import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerCutoverCommand } from "./commands/cutover";
 import { registerPlanCommand } from "./commands/plan";
 import { registerPreflightCommand } from "./commands/preflight";
+import { registerReportCommand } from "./commands/report";
 import { registerRollbackCommand } from "./commands/rollback";
 import { registerStatusCommand } from "./commands/status";
 import { registerUpgradeCommand } from "./commands/upgrade";
@@ -40,6 +41,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerPreflightCommand(program);
     registerUpgradeCommand(program);
     registerNodesCommand(program);
+    registerReportCommand(program);
     return program;
 }
 
