@@ -7,7 +7,7 @@
  */
 import { Color, COLORS, CrdChangeLevel, EnvironmentConfig, presentColors } from "../config";
 import { CrdDiffResult, CrdSet, diffCrdSets, orderChanges, ParsedCrd, verdictAtMost } from "../crd";
-import { ADDON_CATALOG, ADDON_IDS, AddonId } from "./catalog";
+import { ADDON_CATALOG, ADDON_IDS, AddonId } from "./registry";
 
 export interface CurrentCrds {
     /** The add-on version the cluster runs, when known. */
@@ -147,7 +147,7 @@ export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrd
             for (const addon of ADDON_IDS) {
                 const version = addonVersion(config, color, addon);
                 if (!version) continue;
-                (plan.colors[color] ??= {})[addon] = { version, crdNames: ADDON_CATALOG[addon].knownCrds, gate: "not-checked-offline" };
+                (plan.colors[color] ??= {})[addon] = { version, crdNames: [...ADDON_CATALOG[addon].knownCrds], gate: "not-checked-offline" };
             }
         }
         plan.notes.push(

@@ -4,17 +4,17 @@
  * CRDs through a kubeconfig. Loaded on use: the sources pull in the Kubernetes client.
  */
 import { CrdSet } from "../crd";
-import { AddonId } from "./catalog";
+import { AddonId } from "./registry";
 import { AddonCrdDeps } from "./crd-gate";
 
 export async function loadAddonCrdSet(addon: AddonId, version: string): Promise<CrdSet> {
-    const [{ loadAddonCrds }, { parseCrdStreams }] = await Promise.all([import("../crd/sources"), import("../crd")]);
+    const [{ loadAddonCrds }, { parseCrdStreams }] = await Promise.all([import("./crd-source"), import("../crd")]);
     return parseCrdStreams(await loadAddonCrds(addon, version), { label: `${addon} ${version} CRDs` });
 }
 
 /** An empty set when the cluster has none of the groups: the add-on is not installed there. */
 export async function readLiveCrdSet(kubeconfig: string, groups: string[]): Promise<CrdSet> {
-    const [{ readLiveCrds }, { parseCrdStreams }] = await Promise.all([import("../crd/sources"), import("../crd")]);
+    const [{ readLiveCrds }, { parseCrdStreams }] = await Promise.all([import("../crd/sources/kube"), import("../crd")]);
     const streams = await readLiveCrds({ kubeconfig, groups });
     return { crds: streams.length ? parseCrdStreams(streams, { live: true }).crds : new Map(), live: true };
 }

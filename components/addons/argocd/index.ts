@@ -9,16 +9,11 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import bcrypt from "bcryptjs";
-import { ADDON_CATALOG } from "../../../src/addons/catalog";
+import { ADDON_CATALOG, AddonSettings } from "../../../src/addons/registry";
 import { AddonDefinition } from "../addon";
 
-export interface ArgoCdSettings {
-    highAvailability: boolean;
-    bootstrap?: { repoURL: string; path: string; targetRevision: string; helmValues: boolean };
-    values: Record<string, unknown>;
-    /** The admin password (a Pulumi secret); without one, the chart generates argocd-initial-admin-secret. */
-    adminPassword?: pulumi.Input<string>;
-}
+/** Argo CD's foreground cascading delete of an Application's resources. */
+export const ROOT_APP_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
 const BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -40,7 +35,7 @@ const HIGH_AVAILABILITY = {
     applicationSet: { replicas: 2 },
 };
 
-export const argocd: AddonDefinition<ArgoCdSettings> = {
+export const definition: AddonDefinition<AddonSettings<"argocd">> = {
     id: "argocd",
     values: (context, settings) => {
         const base: Record<string, unknown> = {
@@ -49,8 +44,8 @@ export const argocd: AddonDefinition<ArgoCdSettings> = {
             global: { additionalLabels: { "bluegreen/color": context.color, "bluegreen/environment": context.environment } },
             ...(settings.highAvailability ? HIGH_AVAILABILITY : {}),
         };
-        if (settings.adminPassword === undefined) return base;
-        return pulumi.secret(pulumi.output(settings.adminPassword).apply((password) => ({
+        if (context.argocdAdminPassword === undefined) return base;
+        return pulumi.secret(pulumi.output(context.argocdAdminPassword).apply((password) => ({
             ...base,
             configs: { secret: { argocdServerAdminPassword: adminPasswordHash(password, context.clusterName), argocdServerAdminPasswordMtime: "2024-01-01T00:00:00Z" } },
         })));
@@ -67,7 +62,9 @@ export const argocd: AddonDefinition<ArgoCdSettings> = {
         new k8s.apiextensions.CustomResource(`${context.clusterName}-argocd-root-app`, {
             apiVersion: "argoproj.io/v1alpha1",
             kind: "Application",
-            metadata: { name: "root", namespace, labels },
+            // The resources finalizer: deleting the root app (a teardown) first deletes what it synced, the apps'
+            // Ingresses among them, while the load balancer controller still runs (ArgoCD's release depends on it).
+            metadata: { name: "root", namespace, labels, finalizers: [ROOT_APP_FINALIZER] },
             spec: {
                 project: "default",
                 source: {
