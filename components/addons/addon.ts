@@ -162,7 +162,7 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
         if (crds.crds) return crds.crds.map((crd) => apply(crd.name, crdManifest(crd.object, addon)));
         return crds.crdNames.map((crdName) => apply(crdName, {
             metadata: { name: crdName, labels: { [ADDON_CRD_LABEL]: addon } },
-            spec: CRD_CONTENT_FETCHED_AT_DEPLOY,
+            spec: crds.lockRefs?.[crdName] ? `<${crds.lockRefs[crdName]}, read from the cache or verified against it at deploy time>` : CRD_CONTENT_FETCHED_AT_DEPLOY,
         }));
     }
 }

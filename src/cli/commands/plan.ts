@@ -8,6 +8,7 @@ import type { EnvironmentProgram } from "../../plan/stack-plan";
 import { diffPlans } from "../../plan/diff";
 import { diffToJson, formatDiffHuman, formatPlanHuman, planToJson } from "../../plan/format";
 import { reportFailure } from "../failure";
+import { lockEntryReader } from "../../addons/online-crds";
 import { CommandIO, processIO } from "../io";
 
 export interface PlanCommandOptions {
@@ -22,17 +23,19 @@ export interface PlanCommandOptions {
 export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO, program: EnvironmentProgram): Promise<number> {
     try {
         // Loaded on use: the Pulumi SDK and providers take a second to load, which other commands need not pay.
-        const { environmentInputsFromStackFile, planEnvironment } = await import("../../plan/stack-plan");
+        const { environmentInputsFromStackFile, planEnvironment, OFFLINE_CRD_DEPS } = await import("../../plan/stack-plan");
+        // No network: the add-on CRDs are shown with the addons.lock.json entry each comes from.
+        const crdDeps = { ...OFFLINE_CRD_DEPS, lockEntry: lockEntryReader(options.cwd) };
         const stackFile = readStackFile(options.cwd, options.stack);
         const afterValues = applyOverrides(stackFile.values, options.set);
-        const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack, program);
+        const after = await planEnvironment(environmentInputsFromStackFile(stackFile, afterValues), stackFile.stack, program, crdDeps);
         if (!options.against && options.set.length === 0) {
             io.stdout(options.json ? JSON.stringify(planToJson(after), null, 2) + "\n" : formatPlanHuman(after));
             return 0;
         }
         const baseFile = options.against ? readStackFile(options.cwd, options.against) : stackFile;
         // Compared under the same stack name, so URNs line up as they would in one stack's history.
-        const before = await planEnvironment(environmentInputsFromStackFile(baseFile, baseFile.values, stackFile.stack), stackFile.stack, program);
+        const before = await planEnvironment(environmentInputsFromStackFile(baseFile, baseFile.values, stackFile.stack), stackFile.stack, program, crdDeps);
         const diff = diffPlans(before, after);
         if (options.json) {
             io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");
