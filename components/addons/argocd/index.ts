@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import bcrypt from "bcryptjs";
 import { ADDON_CATALOG, AddonSettings } from "../../../src/addons/registry";
-import { AddonDefinition } from "../addon";
+import { AddonContext, AddonDefinition } from "../addon";
 
 /** Argo CD's foreground cascading delete of an Application's resources. */
 export const ROOT_APP_FINALIZER = "resources-finalizer.argocd.argoproj.io";
@@ -35,6 +35,21 @@ const HIGH_AVAILABILITY = {
     applicationSet: { replicas: 2 },
 };
 
+/**
+ * Argo CD's declarative cluster secret for the cluster it runs in, labelled with the color and
+ * environment for ApplicationSet cluster generators.
+ */
+export function inClusterSecret(context: Pick<AddonContext, "color" | "environment">): { metadata: { name: string; namespace: string; labels: Record<string, string> }; stringData: Record<string, string> } {
+    return {
+        metadata: {
+            name: "in-cluster",
+            namespace: ADDON_CATALOG.argocd.namespace,
+            labels: { "bluegreen/color": context.color, "bluegreen/environment": context.environment, "argocd.argoproj.io/secret-type": "cluster" },
+        },
+        stringData: { name: "in-cluster", server: "https://kubernetes.default.svc", config: JSON.stringify({ tlsClientConfig: { insecure: false } }) },
+    };
+}
+
 export const definition: AddonDefinition<AddonSettings<"argocd">> = {
     id: "argocd",
     values: (context, settings) => {
@@ -54,10 +69,7 @@ export const definition: AddonDefinition<AddonSettings<"argocd">> = {
         const namespace = ADDON_CATALOG.argocd.namespace;
         const labels = { "bluegreen/color": context.color, "bluegreen/environment": context.environment };
         const options = { parent: addon, dependsOn: [addon.release, ...addon.crds] };
-        new k8s.core.v1.Secret(`${context.clusterName}-argocd-in-cluster`, {
-            metadata: { name: "in-cluster", namespace, labels: { ...labels, "argocd.argoproj.io/secret-type": "cluster" } },
-            stringData: { name: "in-cluster", server: "https://kubernetes.default.svc", config: JSON.stringify({ tlsClientConfig: { insecure: false } }) },
-        }, options);
+        new k8s.core.v1.Secret(`${context.clusterName}-argocd-in-cluster`, inClusterSecret(context), options);
         if (!settings.bootstrap) return;
         new k8s.apiextensions.CustomResource(`${context.clusterName}-argocd-root-app`, {
             apiVersion: "argoproj.io/v1alpha1",
