@@ -20,6 +20,8 @@ export interface AddonContext {
     clusterName: string;
     region: string;
     vpcId: pulumi.Input<string>;
+    /** The hostnames the program publishes in Route 53 itself (routing.apps): no add-on may claim them. */
+    routedHostnames: readonly string[];
     /** The ArgoCD admin password (a Pulumi secret); without one, the chart generates argocd-initial-admin-secret. */
     argocdAdminPassword?: pulumi.Input<string>;
 }

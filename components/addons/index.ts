@@ -23,6 +23,8 @@ export interface ClusterAddonsArgs {
     crds: Partial<Record<AddonId, AddonCrdsOfColor>>;
     clusterReady: pulumi.Input<pulumi.Resource>[];
     argocdAdminPassword?: pulumi.Input<string>;
+    /** The hostnames the routing publishes in Route 53 (routing.apps[].hostnames). */
+    routedHostnames?: readonly string[];
 }
 
 export class ClusterAddons extends pulumi.ComponentResource {
@@ -32,6 +34,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         super("bluegreen:index:ClusterAddons", name, {}, opts);
         const context: AddonContext = {
             environment: args.environment, color: args.color, clusterName: args.clusterName, region: args.region, vpcId: args.vpcId, argocdAdminPassword: args.argocdAdminPassword,
+            routedHostnames: args.routedHostnames ?? [],
         };
         const providers = webhookProviders();
         const install = <K extends AddonId>(id: K): ClusterAddon<unknown> => {

@@ -36,3 +36,35 @@ export const externalDns = defineAddon({
     knownCrds: ["dnsendpoints.externaldns.k8s.io"],
     settings: externalDnsSettings,
 });
+
+/**
+ * Whether external-dns, run with these `--domain-filter`s and `--exclude-domains`, manages a name:
+ * the rule of its DomainFilter.Match (endpoint/domain_filter.go): a filter starting with "." matches
+ * by suffix; one with as many dots as the name matches only itself; otherwise the name itself and
+ * its subdomains. No domain filter means every name.
+ */
+export function externalDnsManages(name: string, domainFilters: readonly string[], excludeDomains: readonly string[]): boolean {
+    return matchesFilter(domainFilters, name, true) && !matchesFilter(excludeDomains, name, false);
+}
+
+function matchesFilter(filters: readonly string[], domain: string, whenNone: boolean): boolean {
+    if (filters.length === 0) return whenNone;
+    const name = domain.toLowerCase().replace(/\.$/, "");
+    const dots = (s: string) => s.split(".").length - 1;
+    return filters.some((filter) => {
+        if (filter === "") return false;
+        if (filter.startsWith(".")) return name.endsWith(filter);
+        if (dots(name) === dots(filter)) return name === filter;
+        return name.endsWith(`.${filter}`);
+    });
+}
+
+/**
+ * The `--exclude-domains` that keep a cluster's external-dns away from the hostnames this program
+ * publishes itself (weighted records in dns mode, alias records in alb mode): a hostname and its
+ * subdomains; for a wildcard `*.a.example.com`, every name below `a.example.com` (".a.example.com").
+ */
+export function routedHostnameExclusions(hostnames: readonly string[]): string[] {
+    const excluded = hostnames.map((host) => (host.startsWith("*.") ? host.slice(1) : host).toLowerCase());
+    return [...new Set(excluded)].sort();
+}

@@ -51,7 +51,7 @@ describe("Helm values against the charts' own values.yaml at the pinned versions
             }),
         },
     }));
-    const context: AddonContext = { environment: "dev", color: "blue", clusterName: "dev-blue", region: "eu-west-1", vpcId: "vpc-0123456789abcdef0", argocdAdminPassword: "correct horse battery staple" };
+    const context: AddonContext = { environment: "dev", color: "blue", clusterName: "dev-blue", region: "eu-west-1", vpcId: "vpc-0123456789abcdef0", argocdAdminPassword: "correct horse battery staple", routedHostnames: ["shop.example.com", "*.apps.example.com"] };
 
     test.each(ADDON_IDS)("every value %s sets exists in its chart at the default version", async (id: AddonId) => {
         const values = await resolved(addonDefinition(id).values(context, config.clusters.blue!.addons[id] as never));

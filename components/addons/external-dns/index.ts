@@ -4,6 +4,7 @@
  * (`upsert-only`): with the chart's default owner id, green would delete blue's records.
  */
 import { ADDONS, AddonSettings } from "../../../src/addons/registry";
+import { routedHostnameExclusions } from "../../../src/addons/external-dns";
 import { AddonDefinition } from "../addon";
 import { externalDnsPolicy } from "./iam-policy";
 
@@ -18,6 +19,8 @@ export const definition: AddonDefinition<AddonSettings<"external-dns">> = {
         serviceAccount: { create: true, name: ADDONS["external-dns"].serviceAccount.name },
         sources: ["service", "ingress"],
         domainFilters: settings.domainFilters,
+        // The routing publishes these names itself (weighted or alias records): external-dns must never claim them.
+        excludeDomains: routedHostnameExclusions(context.routedHostnames),
         extraArgs: settings.zoneIdFilters.map((id) => `--zone-id-filter=${id}`),
         policy: "upsert-only",
         registry: "txt",
