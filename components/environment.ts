@@ -101,6 +101,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 crds: args.addonCrds.colors[color] ?? {},
                 clusterReady: cluster.readyForWorkloads,
                 argocdAdminPassword,
+                routedHostnames: config.routing?.apps.flatMap((app) => app.hostnames) ?? [],
             }, { parent: this, providers: { aws: colorProvider, kubernetes: cluster.provider } });
         }
 

@@ -2,13 +2,14 @@
  * The mechanism every add-on shares: its namespace, its CRDs (applied by Pulumi with server-side
  * apply before the chart, kept when the add-on is removed), an IAM role reached through EKS Pod
  * Identity, and the Helm release itself (`skipCrds`: Helm never upgrades CRDs). An add-on is a
- * `AddonDefinition` in its own folder; this file knows none of them.
+ * catalog entry (src/addons/<id>.ts) and an `AddonDefinition` in its own folder; this file knows
+ * none of them.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { Color } from "../../src/config";
-import { ADDON_CATALOG, AddonId } from "../../src/addons/catalog";
+import { ADDON_CATALOG, AddonId } from "../../src/addons/registry";
 import { createHash } from "crypto";
 import { ADDON_CRD_LABEL, AddonCrdsOfColor } from "../../src/addons/crd-gate";
 
@@ -19,6 +20,10 @@ export interface AddonContext {
     clusterName: string;
     region: string;
     vpcId: pulumi.Input<string>;
+    /** The hostnames the program publishes in Route 53 itself (routing.apps): no add-on may claim them. */
+    routedHostnames: readonly string[];
+    /** The ArgoCD admin password (a Pulumi secret); without one, the chart generates argocd-initial-admin-secret. */
+    argocdAdminPassword?: pulumi.Input<string>;
 }
 
 export interface PolicyDocument {
@@ -28,8 +33,7 @@ export interface PolicyDocument {
 
 export interface AddonDefinition<Settings> {
     id: AddonId;
-    /** The service account given the IAM role, when the add-on calls AWS. */
-    serviceAccount?: string;
+    /** The IAM policy of the role its catalog service account gets, when the add-on calls AWS. */
     policy?(context: AddonContext, settings: Settings): PolicyDocument;
     /** Helm values; the user's `values` are merged over them. */
     values(context: AddonContext, settings: Settings): pulumi.Input<Record<string, unknown>>;
@@ -44,6 +48,8 @@ export interface ClusterAddonArgs<Settings> {
     crds: AddonCrdsOfColor;
     /** The cluster's resources workloads need (node groups, coredns, the pod identity agent). */
     clusterReady: pulumi.Input<pulumi.Resource>[];
+    /** Releases this add-on's release waits for (and outlives it on destroy): add-ons whose webhooks cover its objects. */
+    after?: pulumi.Resource[];
 }
 
 const POD_IDENTITY_TRUST = JSON.stringify({
@@ -114,20 +120,23 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
         this.crds = this.applyCrds(name, definition.id, args.crds, args.clusterReady);
 
         const dependsOn: pulumi.Input<pulumi.Resource>[] = [...this.crds, ...args.clusterReady, ...(namespace ? [namespace] : [])];
-        if (definition.serviceAccount && definition.policy) {
+        const account = catalog.serviceAccount;
+        if (account && definition.policy) {
             const role = new aws.iam.Role(`${name}-role`, {
                 name: addonRoleName(context.clusterName, definition.id),
                 assumeRolePolicy: POD_IDENTITY_TRUST,
             }, parent);
-            new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: JSON.stringify(definition.policy(context, args.settings)) }, parent);
+            // A dependency of the release: on destroy the add-on keeps its permissions until its release is gone
+            // (the controller's TargetGroupBinding finalizers call AWS while they run).
+            const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: JSON.stringify(definition.policy(context, args.settings)) }, parent);
             const association = new aws.eks.PodIdentityAssociation(`${name}-pod-identity`, {
                 clusterName: context.clusterName,
                 namespace: catalog.namespace,
-                serviceAccount: definition.serviceAccount,
+                serviceAccount: account.name,
                 roleArn: role.arn,
             }, { parent: this, dependsOn: args.clusterReady });
             this.roleArn = role.arn;
-            dependsOn.push(association);
+            dependsOn.push(policy, association);
         }
 
         this.release = new k8s.helm.v3.Release(`${name}-release`, {
@@ -141,7 +150,7 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
             // Helm's own history (for `helm history` / `helm rollback`), bounded.
             maxHistory: 10,
             values: withUserValues(definition.values(context, args.settings), args.settings.values),
-        }, { parent: this, dependsOn });
+        }, { parent: this, dependsOn: [...dependsOn, ...(args.after ?? [])] });
 
         definition.resources?.(this, context, args.settings);
         this.registerOutputs({ version: this.version, roleArn: this.roleArn });
@@ -155,7 +164,7 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
         if (crds.crds) return crds.crds.map((crd) => apply(crd.name, crdManifest(crd.object, addon)));
         return crds.crdNames.map((crdName) => apply(crdName, {
             metadata: { name: crdName, labels: { [ADDON_CRD_LABEL]: addon } },
-            spec: CRD_CONTENT_FETCHED_AT_DEPLOY,
+            spec: crds.lockRefs?.[crdName] ? `<${crds.lockRefs[crdName]}, read from the cache or verified against it at deploy time>` : CRD_CONTENT_FETCHED_AT_DEPLOY,
         }));
     }
 }

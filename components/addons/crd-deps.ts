@@ -1,15 +1,16 @@
 /**
- * Where the CRD gate gets its inputs when Pulumi runs for real: add-on CRDs from their default
- * sources, live CRDs through the previous deployment's kubeconfig, and that previous deployment
+ * Where the CRD gate gets its inputs when Pulumi runs for real: add-on CRDs as addons.lock.json
+ * pins them, live CRDs through the previous deployment's kubeconfig, and that previous deployment
  * from the stack's own last outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AddonCrdDeps, PreviousDeployment } from "../../src/addons/crd-gate";
 import { onlineCrdLoaders } from "../../src/addons/online-crds";
 
-export function pulumiAddonCrdDeps(): AddonCrdDeps {
+export function pulumiAddonCrdDeps(projectDir: string = process.cwd()): AddonCrdDeps {
     return {
-        ...onlineCrdLoaders,
+        // Pulumi runs the program in the project directory, where addons.lock.json lives.
+        ...onlineCrdLoaders(projectDir),
         previousDeployment: async () => {
             const self = new pulumi.StackReference(`${pulumi.getStack()}-previous-outputs`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
             const clusters = await self.getOutputDetails("clusters");

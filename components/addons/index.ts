@@ -1,28 +1,16 @@
 /**
  * The add-ons of one color's cluster, each from its own folder through the one shared mechanism
- * (`ClusterAddon`). Adding an add-on: a folder with its `AddonDefinition`, a catalog entry, its
- * settings in the config schema, and a line in `ADDON_DEFINITIONS` and `AddonSettings`.
+ * (`ClusterAddon`), in registry order. Adding an add-on: `src/addons/<id>.ts` (catalog entry and
+ * settings), `components/addons/<id>/` (its `definition`, and `iam-policy.ts` when it calls AWS),
+ * and one line in src/addons/registry.ts. Add-ons whose webhooks cover other add-ons' objects are
+ * installed first and removed last: every other release depends on theirs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AddonsConfig, Color } from "../../src/config";
-import { ADDON_IDS, AddonId } from "../../src/addons/catalog";
+import { ADDON_IDS, AddonId, AddonSettings, webhookProviders } from "../../src/addons/registry";
 import { AddonCrdsOfColor } from "../../src/addons/crd-gate";
-import { AddonContext, AddonDefinition, ClusterAddon } from "./addon";
-import { argocd, ArgoCdSettings } from "./argocd";
-import { loadBalancerController, LoadBalancerControllerSettings } from "./aws-load-balancer-controller";
-import { externalDns, ExternalDnsSettings } from "./external-dns";
-
-interface AddonSettings {
-    argocd: ArgoCdSettings;
-    "aws-load-balancer-controller": LoadBalancerControllerSettings;
-    "external-dns": ExternalDnsSettings;
-}
-
-const ADDON_DEFINITIONS: { [K in AddonId]: AddonDefinition<AddonSettings[K]> } = {
-    argocd,
-    "aws-load-balancer-controller": loadBalancerController,
-    "external-dns": externalDns,
-};
+import { AddonContext, ClusterAddon } from "./addon";
+import { addonDefinition } from "./definitions";
 
 export interface ClusterAddonsArgs {
     environment: string;
@@ -35,6 +23,8 @@ export interface ClusterAddonsArgs {
     crds: Partial<Record<AddonId, AddonCrdsOfColor>>;
     clusterReady: pulumi.Input<pulumi.Resource>[];
     argocdAdminPassword?: pulumi.Input<string>;
+    /** The hostnames the routing publishes in Route 53 (routing.apps[].hostnames). */
+    routedHostnames?: readonly string[];
 }
 
 export class ClusterAddons extends pulumi.ComponentResource {
@@ -42,19 +32,21 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bluegreen:index:ClusterAddons", name, {}, opts);
-        const context: AddonContext = { environment: args.environment, color: args.color, clusterName: args.clusterName, region: args.region, vpcId: args.vpcId };
-        const settings: AddonSettings = {
-            argocd: { ...args.config.argocd, adminPassword: args.argocdAdminPassword },
-            "aws-load-balancer-controller": args.config["aws-load-balancer-controller"],
-            "external-dns": args.config["external-dns"],
+        const context: AddonContext = {
+            environment: args.environment, color: args.color, clusterName: args.clusterName, region: args.region, vpcId: args.vpcId, argocdAdminPassword: args.argocdAdminPassword,
+            routedHostnames: args.routedHostnames ?? [],
         };
-        const install = <K extends AddonId>(id: K): ClusterAddon<AddonSettings[K]> => {
+        const providers = webhookProviders();
+        const install = <K extends AddonId>(id: K): ClusterAddon<unknown> => {
             const crds = args.crds[id];
             if (!crds) throw new pulumi.ResourceError(`${id} is enabled on ${args.color} but the CRD gate has no entry for it: prepareAddonCrds must run on the same config`, this);
-            return new ClusterAddon(`${name}-${id}`, { definition: ADDON_DEFINITIONS[id], settings: settings[id], context, crds, clusterReady: args.clusterReady }, { parent: this });
+            const after = providers.filter((p) => p !== id).flatMap((p) => (this.addons[p] ? [this.addons[p]!.release] : []));
+            const definition = addonDefinition(id);
+            return new ClusterAddon(`${name}-${id}`, { definition, settings: args.config[id] as AddonSettings<K>, context, crds, clusterReady: args.clusterReady, after }, { parent: this }) as ClusterAddon<unknown>;
         };
-        for (const id of ADDON_IDS) {
-            if (args.config[id].enabled) this.addons[id] = install(id) as ClusterAddon<unknown>;
+        // Webhook providers first, so the others can wait for their releases.
+        for (const id of [...providers, ...ADDON_IDS.filter((i) => !providers.includes(i))]) {
+            if (args.config[id].enabled) this.addons[id] = install(id);
         }
         this.registerOutputs({ versions: this.versions() });
     }

@@ -7,7 +7,8 @@
  */
 import { Color, COLORS, CrdChangeLevel, EnvironmentConfig, presentColors } from "../config";
 import { CrdDiffResult, CrdSet, diffCrdSets, orderChanges, ParsedCrd, verdictAtMost } from "../crd";
-import { ADDON_CATALOG, ADDON_IDS, AddonId } from "./catalog";
+import { ADDON_CATALOG, ADDON_IDS, AddonId } from "./registry";
+import { LockEntry, lockReference } from "./lock";
 
 export interface CurrentCrds {
     /** The add-on version the cluster runs, when known. */
@@ -61,6 +62,8 @@ export interface AddonCrdDeps {
     /** The CRDs of the given API groups live on a cluster. */
     readLiveCrds(kubeconfig: string, groups: string[]): Promise<CrdSet>;
     previousDeployment(): Promise<PreviousDeployment | undefined>;
+    /** The lock file's entry of an add-on version, when there is one (read offline too: the plan shows it). */
+    lockEntry?(addon: AddonId, version: string): LockEntry | undefined;
     /** Offline (the plan): nothing is fetched, the gate does not run, CRDs are known by name only. */
     offline?: boolean;
 }
@@ -70,6 +73,8 @@ export interface AddonCrdsOfColor {
     /** Parsed CRDs to apply; undefined offline, where only their names are known. */
     crds?: ParsedCrd[];
     crdNames: string[];
+    /** Per CRD name, the lock entry it comes from (`addons.lock.json argocd@8.5.0 <crd> sha256:…`). */
+    lockRefs?: Record<string, string>;
     gate: "upgrade-allowed" | "unchanged" | "new-install" | "not-checked-offline";
 }
 
@@ -147,7 +152,10 @@ export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrd
             for (const addon of ADDON_IDS) {
                 const version = addonVersion(config, color, addon);
                 if (!version) continue;
-                (plan.colors[color] ??= {})[addon] = { version, crdNames: ADDON_CATALOG[addon].knownCrds, gate: "not-checked-offline" };
+                const locked = deps.lockEntry?.(addon, version);
+                (plan.colors[color] ??= {})[addon] = locked
+                    ? { version, crdNames: locked.crds.map((c) => c.name), lockRefs: lockRefsOf(addon, version, locked), gate: "not-checked-offline" }
+                    : { version, crdNames: [...ADDON_CATALOG[addon].knownCrds], gate: "not-checked-offline" };
             }
         }
         plan.notes.push(
@@ -177,7 +185,8 @@ export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrd
             const version = addonVersion(config, color, addon);
             if (!version) continue;
             const target = await targetCrds(addon, version, `clusters.${color}.addons.${addon}.version`);
-            const entry: AddonCrdsOfColor = { version, crds: [...target.crds.values()], crdNames: [...target.crds.keys()], gate: "new-install" };
+            const locked = deps.lockEntry?.(addon, version);
+            const entry: AddonCrdsOfColor = { version, crds: [...target.crds.values()], crdNames: [...target.crds.keys()], ...(locked ? { lockRefs: lockRefsOf(addon, version, locked) } : {}), gate: "new-install" };
             (plan.colors[color] ??= {})[addon] = entry;
             const current = await currentCrds({ addon, color, installedVersion: recorded?.addons?.[addon]?.version, live, target, notes: plan.notes, targetCrds });
             if (!current) continue;
@@ -201,6 +210,10 @@ export async function prepareAddonCrds(config: EnvironmentConfig, deps: AddonCrd
         plan.crdChanges[addon] = { from: from.version, to: to.version, verdict: diff.verdict, ...diff.summary };
     }
     return plan;
+}
+
+function lockRefsOf(addon: AddonId, version: string, entry: LockEntry): Record<string, string> {
+    return Object.fromEntries(entry.crds.map((crd) => [crd.name, lockReference(addon, version, crd)]));
 }
 
 /** One read of a cluster's CRDs for all its add-ons' groups; a failure is kept, to be noted per add-on. */

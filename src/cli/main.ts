@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import type { EnvironmentProgram } from "../plan/stack-plan";
+import { registerAddonsCommand } from "./commands/addons-lock";
 import { registerCheckApisCommand } from "./commands/check-apis";
 import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerCutoverCommand } from "./commands/cutover";
@@ -42,6 +43,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerUpgradeCommand(program);
     registerNodesCommand(program);
     registerReportCommand(program);
+    registerAddonsCommand(program);
     return program;
 }
 

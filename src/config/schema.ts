@@ -9,6 +9,11 @@ import { parseCidr } from "../network/cidr";
 import { ALB_QUOTAS, wildcardCount } from "../routing/quotas";
 import { COLORS } from "./colors";
 import { parseDurationMs, REGION_PATTERN } from "./values";
+import { addonsConfigSchema } from "../addons/registry";
+import { CRD_CHANGE_LEVELS, CrdChangeLevel } from "../addons/addon";
+
+export { CRD_CHANGE_LEVELS };
+export type { CrdChangeLevel };
 
 /** The top-level keys of the `bluegreen:` namespace. */
 export const CONFIG_KEYS = [
@@ -152,64 +157,8 @@ const managedAddonVersions = z.strictObject({
     "eks-pod-identity-agent": z.string().min(1).optional(),
 });
 
-export const CRD_CHANGE_LEVELS = ["cosmetic", "compatible"] as const;
-
-/** What every add-on accepts; each add-on extends it with its own settings. */
-const addonBase = {
-    /** Helm chart version; the add-on's default when absent. */
-    version: z.string().min(1).optional(),
-    /** The highest CRD change class allowed for an upgrade in place on a cluster that runs the add-on. */
-    inPlaceCrdChanges: z.enum(CRD_CHANGE_LEVELS).default("cosmetic"),
-    /** Extra Helm values, merged over the add-on's own. */
-    values: z.record(z.string(), z.unknown()).default({}),
-};
-
-const argocdAddon = z.strictObject({
-    ...addonBase,
-    enabled: z.boolean().default(true),
-    highAvailability: z.boolean().default(false),
-    bootstrap: z
-        .strictObject({
-            repoURL: z.string().min(1),
-            path: z.string().min(1),
-            targetRevision: z.string().min(1).default("HEAD"),
-            /** The path is a Helm chart: the root app passes it `bluegreen: { environment, color, clusterName }` as values. */
-            helmValues: z.boolean().default(false),
-        })
-        .optional(),
-});
-
-const loadBalancerControllerAddon = z.strictObject({
-    ...addonBase,
-    enabled: z.boolean().default(true),
-});
-
-/** Installed when it has hosted zones to manage: its IAM permissions are scoped to them. */
-const externalDnsAddon = z
-    .strictObject({
-        ...addonBase,
-        enabled: z.boolean().optional(),
-        domainFilters: z.array(z.string().min(1)).default([]),
-        zoneIdFilters: z.array(z.string().regex(/^Z[A-Z0-9]+$/, { message: "ZONE_ID" })).default([]),
-    })
-    .superRefine((dns, ctx) => {
-        if (dns.enabled === true && dns.zoneIdFilters.length === 0) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["zoneIdFilters"],
-                message: "is empty while external-dns is enabled: list the Route 53 hosted zone ids it may change (its IAM policy is scoped to them)",
-            });
-        }
-    })
-    .transform((dns) => ({ ...dns, enabled: dns.enabled ?? dns.zoneIdFilters.length > 0 }));
-
-const addons = z
-    .strictObject({
-        argocd: argocdAddon.prefault({}),
-        "aws-load-balancer-controller": loadBalancerControllerAddon.prefault({}),
-        "external-dns": externalDnsAddon.prefault({}),
-    })
-    .prefault({});
+/** One key per registered add-on, each its own fragment (src/addons/<name>.ts). */
+const addons = addonsConfigSchema();
 
 const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -709,5 +658,4 @@ export type RoutedApp = z.output<typeof routedApp>;
 export type CutoverConfig = z.output<typeof cutover>;
 export type AddonsConfig = ClusterSpec["addons"];
 export type AddonName = keyof AddonsConfig;
-export type CrdChangeLevel = (typeof CRD_CHANGE_LEVELS)[number];
 

@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { crdGateCheck } from "./crd-gate-check";
-import { ADDON_IDS } from "../addons/catalog";
+import { ADDON_IDS } from "../addons/registry";
 import { addonVersion, decideInPlaceUpgrade } from "../addons/crd-gate";
 import { COLORS } from "../config";
 import { ApiFinding, isRemovedBy } from "../apis";

@@ -1,5 +1,5 @@
 /** The CRD gate as a preflight item: what `pulumi up` would decide for each add-on, before running it. */
-import { CrdGateError, prepareAddonCrds } from "../addons/crd-gate";
+import { CrdGateError, CrdGateLoadError, prepareAddonCrds } from "../addons/crd-gate";
 import { PreflightCheck, PreflightItem } from "./model";
 
 export const crdGateCheck: PreflightCheck = async ({ config, previous }, deps) => {
@@ -28,6 +28,12 @@ export const crdGateCheck: PreflightCheck = async ({ config, previous }, deps) =
         if (err instanceof CrdGateError) {
             return err.failures.map((failure, i) => ({ id: `crd-gate.refused.${i}`, title: "Add-on CRD gate", status: "fail" as const, detail: failure.split("\n").join(" ").replace(/\s+/g, " ") }));
         }
-        return [{ id: "crd-gate", title: "Add-on CRD gate", status: "fail", detail: `could not be checked: ${(err as Error).message.split("\n")[0]}` }];
+        return [{ id: "crd-gate", title: "Add-on CRD gate", status: "fail", detail: `could not be checked: ${whyNotChecked(err)}` }];
     }
 };
+
+/** The cause, whole (a lock mismatch lists every difference), on one line. */
+function whyNotChecked(err: unknown): string {
+    const cause = err instanceof CrdGateLoadError ? err.reason : (err as Error);
+    return cause.message.split("\n").map((line) => line.trim()).filter(Boolean).join(" ");
+}

@@ -1,7 +1,7 @@
 /** The shapes of a preflight run: its input, the checks it runs, and the report it gives. */
 import type { Color, EnvironmentConfig } from "../config";
 import type { PathsScan } from "../apis";
-import type { AddonId } from "../addons/catalog";
+import type { AddonId } from "../addons/registry";
 import type { AddonCrdDeps } from "../addons/crd-gate";
 
 export type CheckStatus = "pass" | "warn" | "fail";

@@ -11,7 +11,7 @@
 import { Color, EnvironmentConfig, otherColor } from "../config";
 import { currentSettings, nodeGroupInstanceName, promotedEntry } from "../config/node-groups";
 import type { NodeGroupSpec } from "../config/schema";
-import { ADDON_IDS, AddonId } from "../addons/catalog";
+import { ADDON_IDS, AddonId } from "../addons/registry";
 import { addonVersion, decideInPlaceUpgrade } from "../addons/crd-gate";
 import type { CrdSet } from "../crd";
 import { ApiFinding, isRemovedBy, PathsScan } from "../apis";

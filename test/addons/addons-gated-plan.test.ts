@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadEnvironmentConfig } from "../../src/config";
 import { ADDON_CRD_LABEL, AddonCrdDeps, PreviousDeployment } from "../../src/addons/crd-gate";
-import { AddonId } from "../../src/addons/catalog";
+import { AddonId } from "../../src/addons/registry";
 import { CrdSet } from "../../src/crd";
 import { deployEnvironment } from "../../components/environment";
 import { planEnvironment } from "../../src/plan/stack-plan";

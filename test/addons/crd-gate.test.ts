@@ -9,7 +9,7 @@ import {
     prepareAddonCrds,
     PreviousDeployment,
 } from "../../src/addons/crd-gate";
-import { AddonId } from "../../src/addons/catalog";
+import { AddonId } from "../../src/addons/registry";
 import { CrdSet } from "../../src/crd";
 import { crdObject, mutatedSchema, Schema, setOf } from "../crd/builders";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";

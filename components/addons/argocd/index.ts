@@ -9,16 +9,11 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import bcrypt from "bcryptjs";
-import { ADDON_CATALOG } from "../../../src/addons/catalog";
-import { AddonDefinition } from "../addon";
+import { ADDON_CATALOG, AddonSettings } from "../../../src/addons/registry";
+import { AddonContext, AddonDefinition } from "../addon";
 
-export interface ArgoCdSettings {
-    highAvailability: boolean;
-    bootstrap?: { repoURL: string; path: string; targetRevision: string; helmValues: boolean };
-    values: Record<string, unknown>;
-    /** The admin password (a Pulumi secret); without one, the chart generates argocd-initial-admin-secret. */
-    adminPassword?: pulumi.Input<string>;
-}
+/** Argo CD's foreground cascading delete of an Application's resources. */
+export const ROOT_APP_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
 const BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -40,7 +35,22 @@ const HIGH_AVAILABILITY = {
     applicationSet: { replicas: 2 },
 };
 
-export const argocd: AddonDefinition<ArgoCdSettings> = {
+/**
+ * Argo CD's declarative cluster secret for the cluster it runs in, labelled with the color and
+ * environment for ApplicationSet cluster generators.
+ */
+export function inClusterSecret(context: Pick<AddonContext, "color" | "environment">): { metadata: { name: string; namespace: string; labels: Record<string, string> }; stringData: Record<string, string> } {
+    return {
+        metadata: {
+            name: "in-cluster",
+            namespace: ADDON_CATALOG.argocd.namespace,
+            labels: { "bluegreen/color": context.color, "bluegreen/environment": context.environment, "argocd.argoproj.io/secret-type": "cluster" },
+        },
+        stringData: { name: "in-cluster", server: "https://kubernetes.default.svc", config: JSON.stringify({ tlsClientConfig: { insecure: false } }) },
+    };
+}
+
+export const definition: AddonDefinition<AddonSettings<"argocd">> = {
     id: "argocd",
     values: (context, settings) => {
         const base: Record<string, unknown> = {
@@ -49,8 +59,8 @@ export const argocd: AddonDefinition<ArgoCdSettings> = {
             global: { additionalLabels: { "bluegreen/color": context.color, "bluegreen/environment": context.environment } },
             ...(settings.highAvailability ? HIGH_AVAILABILITY : {}),
         };
-        if (settings.adminPassword === undefined) return base;
-        return pulumi.secret(pulumi.output(settings.adminPassword).apply((password) => ({
+        if (context.argocdAdminPassword === undefined) return base;
+        return pulumi.secret(pulumi.output(context.argocdAdminPassword).apply((password) => ({
             ...base,
             configs: { secret: { argocdServerAdminPassword: adminPasswordHash(password, context.clusterName), argocdServerAdminPasswordMtime: "2024-01-01T00:00:00Z" } },
         })));
@@ -59,15 +69,14 @@ export const argocd: AddonDefinition<ArgoCdSettings> = {
         const namespace = ADDON_CATALOG.argocd.namespace;
         const labels = { "bluegreen/color": context.color, "bluegreen/environment": context.environment };
         const options = { parent: addon, dependsOn: [addon.release, ...addon.crds] };
-        new k8s.core.v1.Secret(`${context.clusterName}-argocd-in-cluster`, {
-            metadata: { name: "in-cluster", namespace, labels: { ...labels, "argocd.argoproj.io/secret-type": "cluster" } },
-            stringData: { name: "in-cluster", server: "https://kubernetes.default.svc", config: JSON.stringify({ tlsClientConfig: { insecure: false } }) },
-        }, options);
+        new k8s.core.v1.Secret(`${context.clusterName}-argocd-in-cluster`, inClusterSecret(context), options);
         if (!settings.bootstrap) return;
         new k8s.apiextensions.CustomResource(`${context.clusterName}-argocd-root-app`, {
             apiVersion: "argoproj.io/v1alpha1",
             kind: "Application",
-            metadata: { name: "root", namespace, labels },
+            // The resources finalizer: deleting the root app (a teardown) first deletes what it synced, the apps'
+            // Ingresses among them, while the load balancer controller still runs (ArgoCD's release depends on it).
+            metadata: { name: "root", namespace, labels, finalizers: [ROOT_APP_FINALIZER] },
             spec: {
                 project: "default",
                 source: {

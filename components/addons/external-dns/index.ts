@@ -3,37 +3,24 @@
  * migration, so each owns its records (`txtOwnerId` = environment-color) and never deletes any
  * (`upsert-only`): with the chart's default owner id, green would delete blue's records.
  */
-import { AddonDefinition, PolicyDocument } from "../addon";
-import { partitionOf } from "../../../src/config/values";
+import { ADDONS, AddonSettings } from "../../../src/addons/registry";
+import { routedHostnameExclusions } from "../../../src/addons/external-dns";
+import { AddonDefinition } from "../addon";
+import { externalDnsPolicy } from "./iam-policy";
 
-export interface ExternalDnsSettings {
-    domainFilters: string[];
-    zoneIdFilters: string[];
-    values: Record<string, unknown>;
-}
+export { externalDnsPolicy };
 
-export function externalDnsPolicy(region: string, zoneIds: string[]): PolicyDocument {
-    const zones = zoneIds.map((id) => `arn:${partitionOf(region)}:route53:::hostedzone/${id}`);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            // No route53:ListTagsForResource: external-dns reads zone tags only to apply --aws-zone-tags filters, which are not used.
-            { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"], Resource: zones },
-            { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: "*" },
-        ],
-    };
-}
-
-export const externalDns: AddonDefinition<ExternalDnsSettings> = {
+export const definition: AddonDefinition<AddonSettings<"external-dns">> = {
     id: "external-dns",
-    serviceAccount: "external-dns",
     policy: (context, settings) => externalDnsPolicy(context.region, settings.zoneIdFilters),
     values: (context, settings) => ({
         provider: { name: "aws" },
         env: [{ name: "AWS_DEFAULT_REGION", value: context.region }],
-        serviceAccount: { create: true, name: "external-dns" },
+        serviceAccount: { create: true, name: ADDONS["external-dns"].serviceAccount.name },
         sources: ["service", "ingress"],
         domainFilters: settings.domainFilters,
+        // The routing publishes these names itself (weighted or alias records): external-dns must never claim them.
+        excludeDomains: routedHostnameExclusions(context.routedHostnames),
         extraArgs: settings.zoneIdFilters.map((id) => `--zone-id-filter=${id}`),
         policy: "upsert-only",
         registry: "txt",

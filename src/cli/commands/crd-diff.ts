@@ -9,6 +9,7 @@ import { crdDiffToJson, diffCrdSets, formatCrdDiffHuman, parseCrdStreams, parseR
 import { CrdSourceError, CrdSourceOptions, CrdSourceResult } from "../../crd/sources/types";
 import { CommandIO, processIO } from "../io";
 import { UserInputError } from "../../errors";
+import { ADDON_SOURCE_FORM } from "../../addons/registry";
 
 export const FAIL_ON = ["breaking", "compatible", "any"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -26,7 +27,11 @@ export interface CrdDiffCommandOptions {
 
 export type SourceLoader = (spec: string, options: CrdSourceOptions) => Promise<CrdSourceResult>;
 
-const defaultLoader: SourceLoader = async (spec, options) => (await import("../../crd/sources")).loadCrdSource(spec, options);
+/** The CRD library with the `addon:` scheme added: the library itself knows nothing of add-ons. */
+const defaultLoader: SourceLoader = async (spec, options) => {
+    const [{ loadCrdSource }, { addonCrdScheme }] = await Promise.all([import("../../crd/sources"), import("../../addons/crd-source")]);
+    return loadCrdSource(spec, { ...options, schemes: [addonCrdScheme()] });
+};
 
 export function failsAt(verdict: Verdict, failOn: FailOn): boolean {
     if (verdict === "identical") return false;
@@ -73,7 +78,7 @@ export function registerCrdDiffCommand(program: Command): void {
     program
         .command("crd-diff")
         .description("semantic, classified diff of two sets of CustomResourceDefinitions (exit 0 below --fail-on, 1 at or above it, 2 on bad input)")
-        .argument("<old>", "old CRDs: a path, URL(s), chart:<repo-url>/<chart>@<version>, addon:<name>@<chart-version> or kube:<group>")
+        .argument("<old>", `old CRDs: a path, URL(s), chart:<repo-url>/<chart>@<version>, ${ADDON_SOURCE_FORM} or kube:<group>`)
         .argument("<new>", "new CRDs, same forms")
         .option("--json", "print JSON", false)
         .addOption(new Option("--fail-on <class>", "lowest verdict that exits 1").choices([...FAIL_ON]).default("breaking"))

@@ -8,6 +8,7 @@ import type { EnvironmentProgram } from "../../plan/stack-plan";
 import { diffPlans } from "../../plan/diff";
 import { diffToJson, formatDiffHuman, formatPlanHuman, planToJson } from "../../plan/format";
 import { reportFailure } from "../failure";
+import { lockEntryReader } from "../../addons/online-crds";
 import { CommandIO, processIO } from "../io";
 
 export interface PlanCommandOptions {
@@ -27,13 +28,15 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO,
         // Compared under the same stack name, so URNs line up as they would in one stack's history.
         const beforeInputs = options.against || options.set.length ? environmentInputsOf(baseFile, baseFile.values, stackFile.stack) : undefined;
         // Loaded once the config is valid: the Pulumi SDK and providers take seconds to load, and bad input is refused without them.
-        const { planEnvironment } = await import("../../plan/stack-plan");
-        const after = await planEnvironment(afterInputs, stackFile.stack, program);
+        const { planEnvironment, OFFLINE_CRD_DEPS } = await import("../../plan/stack-plan");
+        // No network: the add-on CRDs are shown with the addons.lock.json entry each comes from.
+        const crdDeps = { ...OFFLINE_CRD_DEPS, lockEntry: lockEntryReader(options.cwd) };
+        const after = await planEnvironment(afterInputs, stackFile.stack, program, crdDeps);
         if (beforeInputs === undefined) {
             io.stdout(options.json ? JSON.stringify(planToJson(after), null, 2) + "\n" : formatPlanHuman(after));
             return 0;
         }
-        const before = await planEnvironment(beforeInputs, stackFile.stack, program);
+        const before = await planEnvironment(beforeInputs, stackFile.stack, program, crdDeps);
         const diff = diffPlans(before, after);
         if (options.json) {
             io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");

@@ -92,7 +92,7 @@ export function registerPreflightCommand(program: Command): void {
         .option("--json", "print JSON", false)
         .option("--cwd <dir>", "project directory", process.cwd())
         .action(async (opts: PreflightCommandOptions & { offline: boolean }) => {
-            const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineCrdLoaders };
+            const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineCrdLoaders(path.resolve(opts.cwd)) };
             process.exitCode = await runPreflightCommand(opts, processIO, deps);
         });
 }

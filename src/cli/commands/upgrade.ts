@@ -8,12 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { isColor, loadEnvironmentConfig } from "../../config";
-import { readStackFile } from "../../config/stack-file";
+import { isColor } from "../../config";
+import { environmentInputsOf, readStackFile } from "../../config/stack-file";
 import { UserInputError } from "../../errors";
 import { BUILT_IN_API_RULES, indexApiRules, scanManifestPaths } from "../../apis";
 import { isMinorVersion } from "../../versions";
-import { ADDON_IDS, AddonId } from "../../addons/catalog";
+import { ADDON_IDS, AddonId } from "../../addons/registry";
 import { parsePreviousDeployment } from "../../preflight/previous";
 import { planUpgrade, UpgradePlanDeps } from "../../upgrade/plan";
 import { formatUpgradePlanHuman } from "../../upgrade/format";
@@ -46,22 +46,22 @@ export function parseAddonTargets(values: string[] = []): Partial<Record<AddonId
 }
 
 /** The online look-ups, loaded on use (the AWS SDK and the CRD sources take a moment to load). */
-export async function onlineUpgradeDeps(region: string): Promise<UpgradePlanDeps> {
+export async function onlineUpgradeDeps(region: string, projectDir: string): Promise<UpgradePlanDeps> {
     const [{ EKSClient }, { eksAddonVersionResolver }, { loadAddonCrdSet }] = await Promise.all([
         import("@aws-sdk/client-eks"),
         import("../../upgrade/eks-addons"),
         import("../../addons/online-crds"),
     ]);
-    return { managedAddonVersions: eksAddonVersionResolver(new EKSClient({ region })), loadAddonCrds: loadAddonCrdSet };
+    return { managedAddonVersions: eksAddonVersionResolver(new EKSClient({ region })), loadAddonCrds: (addon, version) => loadAddonCrdSet(addon, version, projectDir) };
 }
 
-export async function runUpgradePlanCommand(options: UpgradePlanOptions, io: CommandIO, online: (region: string) => Promise<UpgradePlanDeps> = onlineUpgradeDeps): Promise<number> {
+export async function runUpgradePlanCommand(options: UpgradePlanOptions, io: CommandIO, online: (region: string, projectDir: string) => Promise<UpgradePlanDeps> = onlineUpgradeDeps): Promise<number> {
     if (!isColor(options.color)) throw new UserInputError(`--color "${options.color}" is not a color: use blue or green`);
     // Two digits, as the stack file writes versions: "1.3" is a typo of 1.30-something, not Kubernetes 1.3.
     if (!isMinorVersion(options.to) || !/^1\.\d{2}$/.test(options.to)) throw new UserInputError(`--to "${options.to}" is not a Kubernetes minor version like 1.33`);
     const addonTargets = parseAddonTargets(options.addon);
     const stackFile = readStackFile(options.cwd, options.stack);
-    const config = loadEnvironmentConfig(stackFile.values);
+    const { config, region } = environmentInputsOf(stackFile);
     const cluster = config.clusters[options.color];
     if (!cluster) throw new UserInputError(`clusters.${options.color} is not in ${stackFile.file}: an in-place upgrade needs the color to exist`);
     let from: string | undefined;
@@ -73,7 +73,7 @@ export async function runUpgradePlanCommand(options: UpgradePlanOptions, io: Com
         from = deployed?.version;
         runningAddons = Object.fromEntries(Object.entries(deployed?.addons ?? {}).map(([k, v]) => [k, v?.version]).filter(([, v]) => v)) as Partial<Record<AddonId, string>>;
     }
-    const deps: UpgradePlanDeps = options.offline ? {} : await online(options.region ?? config.region ?? "eu-west-1");
+    const deps: UpgradePlanDeps = options.offline ? {} : await online(options.region ?? region, options.cwd);
     const manifests = options.manifests !== undefined ? path.resolve(options.manifests) : config.gitops.manifestsPath !== undefined ? path.resolve(options.cwd, config.gitops.manifestsPath) : undefined;
     if (manifests !== undefined) {
         const rules = indexApiRules(BUILT_IN_API_RULES);

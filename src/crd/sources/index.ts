@@ -4,20 +4,20 @@
  *   <url>                                manifests or a kustomization.yaml over HTTP(S)
  *   <path-or-url>,<path-or-url>…         several of the above, as one set
  *   chart:<repo-url>/<chart>@<version>   the CRDs a chart version installs
- *   addon:<id>@<chart-version>           an add-on's built-in default source (src/addons/catalog.ts)
+ *   <scheme>:<rest>                      a scheme the caller passes in `options.schemes` (the CLI and
+ *                                        the program pass `addon:<id>@<chart-version>`, src/addons/crd-source.ts)
  *   kube:<group>[,<group>…]              a live cluster's CRDs of those API groups (kubeconfig)
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ADDON_CATALOG, ADDON_IDS, AddonId, isAddonId } from "../../addons/catalog";
-import { chartCrdStreams, findChartVersion } from "./chart";
+import { chartCrdStreams } from "./chart";
 import { fetchText } from "./http";
 import { findKustomization, isKustomizationUrl, loadLocalKustomization, loadRemoteKustomization } from "./kustomization";
 import { readLiveCrds } from "./kube";
 import { CrdSourceError, CrdSourceOptions, CrdSourceResult, CrdStream } from "./types";
 
 export { CrdSourceError } from "./types";
-export type { CrdSourceOptions, CrdSourceResult, CrdStream } from "./types";
+export type { CrdSourceOptions, CrdSourceResult, CrdSourceScheme, CrdStream } from "./types";
 export { readLiveCrds, loadKubeConfig } from "./kube";
 export type { LiveCrdRequest } from "./kube";
 export { rewriteUrl, defaultCacheDir } from "./http";
@@ -35,7 +35,7 @@ function listManifests(dir: string): string[] {
 }
 
 async function loadLocal(spec: string, options: CrdSourceOptions): Promise<CrdStream[]> {
-    if (!fs.existsSync(spec)) throw new CrdSourceError(`${spec} does not exist (expected a file, directory, URL, chart:, addon: or kube: source)`);
+    if (!fs.existsSync(spec)) throw new CrdSourceError(`${spec} does not exist (expected a file, directory, URL, chart:${(options.schemes ?? []).map((s) => `, ${s.prefix}`).join("")} or kube: source)`);
     if (fs.statSync(spec).isDirectory()) {
         const kustomization = findKustomization(spec);
         if (kustomization) return loadLocalKustomization(kustomization, options);
@@ -47,34 +47,16 @@ async function loadLocal(spec: string, options: CrdSourceOptions): Promise<CrdSt
     return [{ origin: spec, text: fs.readFileSync(spec, "utf8") }];
 }
 
-function splitAtVersion(spec: string, form: string): [string, string] {
+export function splitAtVersion(spec: string, form: string): [string, string] {
     const at = spec.lastIndexOf("@");
     if (at <= 0 || at === spec.length - 1) throw new CrdSourceError(`"${spec}" must look like ${form}`);
     return [spec.slice(0, at), spec.slice(at + 1)];
 }
 
-export async function loadAddonCrds(addon: AddonId, chartVersion: string, options: CrdSourceOptions = {}): Promise<CrdStream[]> {
-    const entry = ADDON_CATALOG[addon];
-    const ref = { repository: entry.repository, chart: entry.chart, version: chartVersion };
-    if (entry.crds.kind === "chart-crds") return (await chartCrdStreams(ref, options)).streams;
-    const chartVersionEntry = await findChartVersion(ref, options);
-    if (!chartVersionEntry.appVersion) throw new CrdSourceError(`${entry.chart} ${chartVersion} in ${entry.repository} has no appVersion, so its upstream CRDs cannot be located`);
-    const base = entry.crds.baseUrl(chartVersionEntry.appVersion);
-    return Promise.all(
-        entry.crds.files.map(async (file) => ({
-            origin: `${base}/${file}`,
-            text: await fetchText(`${base}/${file}`, { ...options, immutable: true, what: `${addon} ${chartVersionEntry.appVersion} CRD` }),
-        })),
-    );
-}
-
 export async function loadCrdSource(spec: string, options: CrdSourceOptions = {}): Promise<CrdSourceResult> {
     const result = (streams: CrdStream[], live = false): CrdSourceResult => ({ spec, streams, live });
-    if (spec.startsWith("addon:")) {
-        const [addon, version] = splitAtVersion(spec.slice("addon:".length), "addon:<argocd|aws-load-balancer-controller|external-dns>@<chart-version>");
-        if (!isAddonId(addon)) throw new CrdSourceError(`"${addon}" is not an add-on (known: ${ADDON_IDS.join(", ")})`);
-        return result(await loadAddonCrds(addon, version, options));
-    }
+    const scheme = options.schemes?.find((s) => spec.startsWith(s.prefix));
+    if (scheme) return result(await scheme.load(spec.slice(scheme.prefix.length), options));
     if (spec.startsWith("chart:")) {
         const [location, version] = splitAtVersion(spec.slice("chart:".length), "chart:<repo-url>/<chart>@<version>");
         const slash = location.lastIndexOf("/");

@@ -12,6 +12,8 @@ export interface LiveCrdRequest {
     kubeconfigPath?: string;
     /** Context to use instead of the kubeconfig's current one. */
     context?: string;
+    /** How long to wait for the API server's answer; no limit when absent. */
+    timeoutMs?: number;
 }
 
 export async function loadKubeConfig(request: Omit<LiveCrdRequest, "groups">): Promise<K8s.KubeConfig> {
@@ -29,6 +31,21 @@ export async function loadKubeConfig(request: Omit<LiveCrdRequest, "groups">): P
     return kc;
 }
 
+/** The call's answer, or a CrdSourceError once `timeoutMs` has passed without one. */
+async function withTimeout<T>(call: Promise<T>, timeoutMs: number | undefined, server: string): Promise<T> {
+    if (timeoutMs === undefined) return call;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new CrdSourceError(`could not read CustomResourceDefinitions from ${server}: no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer.unref();
+    });
+    try {
+        return await Promise.race([call, expired]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
 export async function readLiveCrds(request: LiveCrdRequest): Promise<CrdStream[]> {
     const k8s = await import("@kubernetes/client-node");
     const kc = await loadKubeConfig(request);
@@ -36,8 +53,10 @@ export async function readLiveCrds(request: LiveCrdRequest): Promise<CrdStream[]
     const api = kc.makeApiClient(k8s.CustomObjectsApi);
     let list: { items?: Array<Record<string, unknown>> };
     try {
-        list = (await api.listClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" })) as typeof list;
+        const call = api.listClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" });
+        list = (await withTimeout(call, request.timeoutMs, server)) as typeof list;
     } catch (err) {
+        if (err instanceof CrdSourceError) throw err;
         const e = err as { code?: number; message?: string };
         throw new CrdSourceError(`could not read CustomResourceDefinitions from ${server}: ${e.code ? `HTTP ${e.code}` : ""} ${(e.message ?? String(err)).split("\n")[0]}`.trim());
     }

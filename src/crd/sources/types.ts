@@ -27,6 +27,20 @@ export interface CrdSourceOptions {
     kubeconfigPath?: string;
     /** Kubeconfig content (YAML or JSON) for `kube:` sources, e.g. from a stack output. */
     kubeconfig?: string;
+    /**
+     * Source schemes the caller adds (e.g. `addon:` from src/addons): tried before the built-in
+     * ones, so the CRD engine itself knows nothing of what they mean.
+     */
+    schemes?: CrdSourceScheme[];
+}
+
+/** A source form `<prefix><rest>` resolved by the caller, e.g. `addon:argocd@8.5.0`. */
+export interface CrdSourceScheme {
+    /** The prefix, with its colon: `addon:`. */
+    prefix: string;
+    /** The form shown in messages, e.g. `addon:<argocd|…>@<chart-version>`. */
+    form: string;
+    load(rest: string, options: CrdSourceOptions): Promise<CrdStream[]>;
 }
 
 export class CrdSourceError extends Error {

@@ -9,6 +9,7 @@ import { parseCrdStreams } from "../../../src/crd";
 import { crdObject } from "../builders";
 import { startServer, TestServer } from "./server";
 import { testKubeconfig } from "../../helpers/kubeconfig";
+import { addonCrdScheme } from "../../../src/addons/crd-source";
 
 const crdYaml = (name: string) => yaml.dump(crdObject({ name }));
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -62,7 +63,7 @@ describe("local sources", () => {
     });
 
     test("a missing path says what forms a source can take", async () => {
-        await expect(loadCrdSource("/nonexistent/crds", { cacheDir: null })).rejects.toThrow(/does not exist \(expected a file, directory, URL, chart:, addon: or kube: source\)/);
+        await expect(loadCrdSource("/nonexistent/crds", { cacheDir: null })).rejects.toThrow(/does not exist \(expected a file, directory, URL, chart: or kube: source\)/);
     });
 });
 
@@ -158,7 +159,8 @@ describe("HTTP sources", () => {
         }
     });
 
-    test("add-on sources follow the catalog, through a mirror (BLUEGREEN_URL_REWRITE)", async () => {
+    test("add-on sources follow the catalog, through a mirror (BLUEGREEN_URL_REWRITE), when the caller passes the addon: scheme", async () => {
+        const schemes = [addonCrdScheme()];
         const lbcArchive = await chartArchive("aws-load-balancer-controller", {
             "crds/crds.yaml": crdYaml("targetgroupbindings.elbv2.k8s.aws"),
             "crds/gateway-crds.yaml": crdYaml("loadbalancerconfigurations.gateway.k8s.aws"),
@@ -172,14 +174,16 @@ describe("HTTP sources", () => {
         const saved = process.env.BLUEGREEN_URL_REWRITE;
         process.env.BLUEGREEN_URL_REWRITE = `https://aws.github.io/eks-charts=${server.url}/eks-charts,https://argoproj.github.io/argo-helm=${server.url}/argo-helm,https://raw.githubusercontent.com=${server.url}/raw`;
         try {
-            expect(await names("addon:aws-load-balancer-controller@1.14.0")).toEqual(["loadbalancerconfigurations.gateway.k8s.aws", "targetgroupbindings.elbv2.k8s.aws"]);
-            expect(await names("addon:argocd@8.5.0")).toEqual(["applications.argoproj.io", "applicationsets.argoproj.io", "appprojects.argoproj.io"]);
+            expect(await names("addon:aws-load-balancer-controller@1.14.0", { schemes })).toEqual(["loadbalancerconfigurations.gateway.k8s.aws", "targetgroupbindings.elbv2.k8s.aws"]);
+            expect(await names("addon:argocd@8.5.0", { schemes })).toEqual(["applications.argoproj.io", "applicationsets.argoproj.io", "appprojects.argoproj.io"]);
         } finally {
             if (saved === undefined) delete process.env.BLUEGREEN_URL_REWRITE;
             else process.env.BLUEGREEN_URL_REWRITE = saved;
         }
-        await expect(loadCrdSource("addon:istio@1.0.0")).rejects.toThrow(/"istio" is not an add-on \(known: argocd, aws-load-balancer-controller, external-dns\)/);
-        await expect(loadCrdSource("addon:argocd")).rejects.toThrow(/must look like addon:<argocd/);
+        await expect(loadCrdSource("addon:istio@1.0.0", { schemes })).rejects.toThrow(/"istio" is not an add-on \(known: argocd, aws-load-balancer-controller, external-dns\)/);
+        await expect(loadCrdSource("addon:argocd", { schemes })).rejects.toThrow(/must look like addon:<argocd\|aws-load-balancer-controller\|external-dns>@<chart-version>/);
+        // The library alone knows no add-on: without the scheme, addon:… is just a path that does not exist.
+        await expect(loadCrdSource("addon:argocd@8.5.0", { cacheDir: null })).rejects.toThrow(/does not exist \(expected a file, directory, URL, chart: or kube: source\)/);
     });
 
     test("rewriteUrl applies the first matching prefix only", () => {

@@ -1,0 +1,63 @@
+/**
+ * The order add-ons are installed and removed in, read from the plan's dependencies: the load
+ * balancer controller's webhooks must serve before any other add-on creates Services, it keeps its
+ * IAM permissions while its finalizers run, and it outlives ArgoCD so a teardown can delete the
+ * apps' Ingresses (and with them their load balancers) first.
+ */
+import { Plan } from "../../src/plan/model";
+import { clusterSpec, rawConfig } from "../helpers/raw-config";
+import { planFor, resourceNamed } from "../helpers/plan";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+describe("add-on install and removal order", () => {
+    let plan: Plan;
+    beforeAll(async () => {
+        const addons = {
+            argocd: { bootstrap: { repoURL: "https://git.example.com/platform.git", path: "envs/dev" } },
+            "external-dns": { zoneIdFilters: ["Z0123456789ABC"] },
+        };
+        plan = await planFor(rawConfig({ clusters: { blue: clusterSpec("1.33", { addons }), green: clusterSpec("1.34", { addons }) } }));
+    });
+    const release = (color: string, addon: string) => resourceNamed(plan, RELEASE, `dev-${color}-addons-${addon}-release`);
+
+    test.each(["blue", "green"])("%s: the controller's Service mutating webhook (failurePolicy Fail) is disabled", (color) => {
+        expect((release(color, "aws-load-balancer-controller").inputs.values as Record<string, unknown>).enableServiceMutatorWebhook).toBe(false);
+    });
+
+    test.each([
+        ["blue", "argocd"], ["blue", "external-dns"], ["green", "argocd"], ["green", "external-dns"],
+    ])("%s %s installs only after the controller's release (which waits for its pods) and is removed before it", (color, addon) => {
+        expect(release(color, addon).dependencies).toContain(release(color, "aws-load-balancer-controller").urn);
+        // The same color's controller only: each cluster has its own webhooks.
+        const other = color === "blue" ? "green" : "blue";
+        expect(release(color, addon).dependencies).not.toContain(release(other, "aws-load-balancer-controller").urn);
+    });
+
+    test("the controller's release waits for its pods to be ready (Helm --wait; skipAwait unset)", () => {
+        expect(release("blue", "aws-load-balancer-controller").inputs.skipAwait).toBeUndefined();
+    });
+
+    test("the controller itself waits for no other add-on", () => {
+        const deps = release("blue", "aws-load-balancer-controller").dependencies;
+        expect(deps).not.toContain(release("blue", "argocd").urn);
+        expect(deps).not.toContain(release("blue", "external-dns").urn);
+    });
+
+    test.each(["aws-load-balancer-controller", "external-dns"])("%s's IAM policy and Pod Identity association are dependencies of its release (kept until it is gone)", (addon) => {
+        for (const color of ["blue", "green"]) {
+            const deps = release(color, addon).dependencies;
+            expect(deps).toContain(resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", `dev-${color}-addons-${addon}-policy`).urn);
+            expect(deps).toContain(resourceNamed(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", `dev-${color}-addons-${addon}-pod-identity`).urn);
+        }
+    });
+
+    test("ArgoCD's root Application deletes what it synced before it goes (resources finalizer), and goes before the controller", () => {
+        for (const color of ["blue", "green"]) {
+            const root = resourceNamed(plan, "kubernetes:argoproj.io/v1alpha1:Application", `dev-${color}-argocd-root-app`);
+            expect((root.inputs.metadata as { finalizers?: string[] }).finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
+            expect(root.dependencies).toContain(release(color, "argocd").urn);
+            expect(release(color, "argocd").dependencies).toContain(release(color, "aws-load-balancer-controller").urn);
+        }
+    });
+});
