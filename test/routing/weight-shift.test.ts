@@ -51,11 +51,13 @@ describe.each([
     [50, true],
 ])("alb mode, %i app(s): a change of weights updates only the weighted listener rules, in place", (count, withPaths) => {
     const plans: Plan[] = [];
-    beforeAll(async () => {
-        for (const weights of STAGES) {
+    // One plan per stage, computed once and shared by every test; one hook each, so no hook's
+    // time limit depends on how busy the machine is for all four.
+    for (const weights of STAGES) {
+        beforeAll(async () => {
             plans.push(await planFor(rawConfig({ routing: albRouting({ weights, stickiness: { enabled: true }, apps: appsOf(count, withPaths) }) }), "prod"));
-        }
-    });
+        });
+    }
 
     test.each(TRANSITIONS.map((t) => [label(t), t] as const))("%s", (_name, [from, to]) => {
         const diff = diffPlans(plans[from], plans[to]);
@@ -99,11 +101,11 @@ describe("dns mode: a change of weights updates only the weighted records, in pl
         green: { dnsName: "k8s-green-2222.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2" },
     };
     const plans: Plan[] = [];
-    beforeAll(async () => {
-        for (const weights of STAGES) {
+    for (const weights of STAGES) {
+        beforeAll(async () => {
             plans.push(await planFor(rawConfig({ routing: { mode: "dns", weights, hostedZoneId: ZONE, dns: { loadBalancers }, apps: appsOf(50, false) } }), "prod"));
-        }
-    });
+        });
+    }
 
     test.each(TRANSITIONS.map((t) => [label(t), t] as const))("%s", (_name, [from, to]) => {
         const diff = diffPlans(plans[from], plans[to]);
