@@ -27,17 +27,24 @@ export interface BlueGreenEnvironmentArgs extends EnvironmentInputs {
 
 /** Where the clusters get the identity running the update. */
 export interface ClusterDeps {
-    deployerPrincipal(): Promise<string>;
+    deployerPrincipal(inputs: EnvironmentInputs): Promise<string>;
 }
 
-/** The caller identity, an assumed-role session mapped to its role (with the role's path) as EKS records a cluster's creator. */
+/**
+ * The caller identity, an assumed-role session mapped to its role (with the role's path) as EKS records
+ * a cluster's creator. Asked through a provider of the environment's region and profile: the default
+ * provider knows neither when the region comes from `bluegreen:region`.
+ */
 export function pulumiClusterDeps(): ClusterDeps {
     return {
-        // The default provider: configured by the stack's aws:* config (aws:profile included), as the update is.
-        deployerPrincipal: async () => {
-            const caller = await aws.getCallerIdentity({});
+        deployerPrincipal: async (inputs) => {
+            const provider = new aws.Provider(`${inputs.environment}-identity`, {
+                region: inputs.region as aws.Region,
+                ...(inputs.awsProfile ? { profile: inputs.awsProfile } : {}),
+            });
+            const caller = await aws.getCallerIdentity({}, { provider });
             const isSession = caller.arn.includes(":assumed-role/");
-            const issuer = isSession ? (await aws.iam.getSessionContext({ arn: caller.arn })).issuerArn : undefined;
+            const issuer = isSession ? (await aws.iam.getSessionContext({ arn: caller.arn }, { provider })).issuerArn : undefined;
             return creatorPrincipal(caller.arn, issuer);
         },
     };
@@ -170,7 +177,7 @@ export async function deployEnvironment(
     const previous = await previousOnce.catch((err: unknown) => {
         throw new pulumi.RunError(`cannot read the stack's previous outputs (each cluster's creator and managed add-on versions are recorded there): ${err instanceof Error ? err.message : String(err)}`);
     });
-    const deployer = await clusterDeps.deployerPrincipal();
+    const deployer = await clusterDeps.deployerPrincipal(inputs);
     const addonCrds = await prepareAddonCrds(inputs.config, { ...crdDeps, previousDeployment: () => previousOnce }).catch((err: unknown) => {
         // The gate's message is the whole story: shown without a stack trace.
         if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
