@@ -3,6 +3,8 @@
  * `kubectl rollout status` judges it (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go):
  * the controller has observed the latest spec, every replica is updated and available, partitions
  * of a StatefulSet respected, and a Deployment past its progress deadline is a failure, not a wait.
+ * Where kubectl refuses to judge (an `OnDelete` StatefulSet or DaemonSet) a gate still must: such a
+ * set is judged by readiness of all its pods once its spec is observed, never passed unseen.
  * Pure: it reads the objects as the API returns them.
  */
 
@@ -68,14 +70,15 @@ export function deploymentRollout(d: DeploymentLike): RolloutVerdict {
 
 export function statefulSetRollout(st: StatefulSetLike): RolloutVerdict {
     const strategy = st.spec?.updateStrategy?.type ?? "RollingUpdate";
-    if (strategy !== "RollingUpdate") return { state: "done", message: `update strategy ${strategy}: rollout status not tracked` };
     const s = st.status ?? {};
     if (!s.observedGeneration || !observed(st.metadata, s.observedGeneration)) return { state: "progressing", message: "waiting for the statefulset spec update to be observed" };
     const wanted = st.spec?.replicas ?? 1;
     if ((s.readyReplicas ?? 0) < wanted) return { state: "progressing", message: `${s.readyReplicas ?? 0} of ${wanted} pods ready` };
+    if (strategy !== "RollingUpdate") return { state: "done", message: `${wanted} pods ready (update strategy ${strategy}: revisions not tracked)` };
+    // kubectl: a partition that is set (0 included) is judged by the count of updated pods above it.
     const partition = st.spec?.updateStrategy?.rollingUpdate?.partition;
-    if (partition !== undefined && partition > 0) {
-        const toUpdate = wanted - partition;
+    if (partition !== undefined) {
+        const toUpdate = Math.max(0, wanted - partition);
         if ((s.updatedReplicas ?? 0) < toUpdate) return { state: "progressing", message: `partitioned rollout: ${s.updatedReplicas ?? 0} of ${toUpdate} new pods updated` };
         return { state: "done", message: `partitioned rollout complete: ${s.updatedReplicas ?? 0} new pods` };
     }
@@ -85,11 +88,11 @@ export function statefulSetRollout(st: StatefulSetLike): RolloutVerdict {
 
 export function daemonSetRollout(ds: DaemonSetLike): RolloutVerdict {
     const strategy = ds.spec?.updateStrategy?.type ?? "RollingUpdate";
-    if (strategy !== "RollingUpdate") return { state: "done", message: `update strategy ${strategy}: rollout status not tracked` };
     const s = ds.status ?? {};
     if (!observed(ds.metadata, s.observedGeneration)) return { state: "progressing", message: "waiting for the daemon set spec update to be observed" };
     const wanted = s.desiredNumberScheduled ?? 0;
-    if ((s.updatedNumberScheduled ?? 0) < wanted) return { state: "progressing", message: `${s.updatedNumberScheduled ?? 0} of ${wanted} updated pods scheduled` };
-    if ((s.numberAvailable ?? 0) < wanted) return { state: "progressing", message: `${s.numberAvailable ?? 0} of ${wanted} updated pods available` };
+    if (strategy === "RollingUpdate" && (s.updatedNumberScheduled ?? 0) < wanted) return { state: "progressing", message: `${s.updatedNumberScheduled ?? 0} of ${wanted} updated pods scheduled` };
+    if ((s.numberAvailable ?? 0) < wanted) return { state: "progressing", message: `${s.numberAvailable ?? 0} of ${wanted} pods available` };
+    if (strategy !== "RollingUpdate") return { state: "done", message: `${wanted} pods available (update strategy ${strategy}: revisions not tracked)` };
     return { state: "done", message: `${wanted} pods updated and available` };
 }
