@@ -3,7 +3,7 @@ import { AddressInfo } from "net";
 import * as yaml from "js-yaml";
 import { GateContext } from "../../src/cutover/contract";
 import { endpointsGate, judgeEndpoints, judgeTargetHealth, targetHealthGate } from "../../src/cutover/gates/health";
-import { KubernetesEndpointSource, kubeApis } from "../../src/cutover/gates/kube";
+import { KubernetesEndpointSource, KubernetesWorkloadSource, kubeApis } from "../../src/cutover/gates/kube";
 import { applicationVerdict, workloadGate } from "../../src/cutover/gates/workloads";
 import { RegisteredTarget, TargetHealthSource, TargetState } from "../../src/cutover/sources";
 import { testKubeconfig } from "../helpers/kubeconfig";
@@ -64,7 +64,7 @@ beforeEach(() => {
 
 describe("workload gate, scoped to the routed namespaces (local Kubernetes API server)", () => {
     let now = 0;
-    const gate = (extra: Partial<Parameters<typeof workloadGate>[0]> = {}) => workloadGate({ clusters: { green: kubeApis(kubeconfig) }, namespaces: ["shop"], progressingGraceMs: 300_000, now: () => now, ...extra });
+    const gate = (extra: Partial<Parameters<typeof workloadGate>[0]> = {}) => workloadGate({ source: new KubernetesWorkloadSource({ green: kubeApis(kubeconfig) }), colors: ["green"], namespaces: ["shop"], progressingGraceMs: 300_000, now: () => now, ...extra });
 
     test("everything in the routed namespace rolled out passes; a deliberately OutOfSync app elsewhere is a warning", async () => {
         const checks = await gate().check(ctx());
@@ -147,22 +147,26 @@ describe("workload gate, scoped to the routed namespaces (local Kubernetes API s
 
     test("an API server that does not answer is an error after the request timeout", async () => {
         server.routes.set("/apis/apps/v1/daemonsets", "hang");
-        const checks = await workloadGate({ clusters: { green: kubeApis(kubeconfig, 500) }, namespaces: ["shop"], progressingGraceMs: 0, now: () => 0 }).check(ctx());
+        const checks = await workloadGate({ source: new KubernetesWorkloadSource({ green: kubeApis(kubeconfig, 500) }), colors: ["green"], namespaces: ["shop"], progressingGraceMs: 0, now: () => 0 }).check(ctx());
         expect(summary(checks)).toEqual(["green:error"]);
         expect(checks[0].message).toMatch(/list DaemonSets: no answer from the Kubernetes API within 1 s/);
     });
 
     test("the current color is watched too, as warnings only; one client per color for the whole run", async () => {
         server.routes.set("/apis/apps/v1/deployments", list("Deployment", [deployment("shop", "web", 1)]));
-        let opened = 0;
         const open = kubeApis(kubeconfig);
-        const counting = () => { opened++; return open(); };
-        const g = workloadGate({ clusters: { green: kubeApis(kubeconfig), blue: counting }, namespaces: ["shop"], progressingGraceMs: 0, now: () => 0 });
+        const clients = new Set<unknown>();
+        let asked = 0;
+        const counting = async () => { asked++; const c = await open(); clients.add(c); return c; };
+        const g = workloadGate({ source: new KubernetesWorkloadSource({ green: kubeApis(kubeconfig), blue: counting }), colors: ["green", "blue"], namespaces: ["shop"], progressingGraceMs: 0, now: () => 0 });
         const checks = await g.check(ctx());
         expect(checks.filter((c) => c.color === "blue").every((c) => c.warning)).toBe(true);
         expect(checks.filter((c) => c.color === "green" && !c.warning).map((c) => c.result)).toEqual(["inconclusive"]);
+        await g.check(ctx());
+        expect(clients.size).toBe(1); // one client for the run, however many checks
+        const before = asked;
         await g.check(ctx({ blue: 0, green: 100 }));
-        expect(opened).toBe(1); // at 100 % the current color is not judged
+        expect(asked).toBe(before); // at 100 % the current color is not judged
     });
 
     test.each([
@@ -173,7 +177,7 @@ describe("workload gate, scoped to the routed namespaces (local Kubernetes API s
         ["Suspended", "Synced", "Suspended", 0, "failed"],
         ["Missing", "OutOfSync", "Missing", 0, "failed"],
     ])("application verdict: %s", (_n, sync, health, forMs, state) => {
-        expect(applicationVerdict(application("a", "shop", sync, health), forMs, 300_000).state).toBe(state);
+        expect(applicationVerdict({ sync, health }, forMs, 300_000).state).toBe(state);
     });
 });
 

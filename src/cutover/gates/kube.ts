@@ -5,7 +5,7 @@
  */
 import type * as K8s from "@kubernetes/client-node";
 import type { Color } from "../../config/colors";
-import type { EndpointSource } from "../sources";
+import type { ArgoApplicationState, EndpointSource, Workload, WorkloadSource } from "../sources";
 
 export interface KubeApis {
     apps: K8s.AppsV1Api;
@@ -76,5 +76,54 @@ export class KubernetesEndpointSource implements EndpointSource {
             }
         }
         return [...ready].sort();
+    }
+}
+
+interface ArgoApplicationObject {
+    metadata?: { namespace?: string; name?: string };
+    spec?: { destination?: { namespace?: string } };
+    status?: { sync?: { status?: string }; health?: { status?: string } };
+}
+
+/** Deployments, StatefulSets, DaemonSets and ArgoCD Applications of each color's cluster, cluster-wide lists. */
+export class KubernetesWorkloadSource implements WorkloadSource {
+    constructor(private readonly clusters: Partial<Record<Color, () => Promise<KubeApis>>>) {}
+
+    private open(color: Color): Promise<KubeApis> {
+        const open = this.clusters[color];
+        if (!open) throw new Error(`${color} has no kubeconfig in the stack outputs (clusters.${color}.kubeconfig)`);
+        return open();
+    }
+
+    async workloads(color: Color, labelSelector?: string): Promise<Workload[]> {
+        const api = await this.open(color);
+        const q = labelSelector ? { labelSelector } : {};
+        const [deployments, statefulSets, daemonSets] = await Promise.all([
+            api.timed("list Deployments", api.apps.listDeploymentForAllNamespaces(q)),
+            api.timed("list StatefulSets", api.apps.listStatefulSetForAllNamespaces(q)),
+            api.timed("list DaemonSets", api.apps.listDaemonSetForAllNamespaces(q)),
+        ]);
+        return [
+            ...deployments.items.map((object): Workload => ({ kind: "Deployment", object })),
+            ...statefulSets.items.map((object): Workload => ({ kind: "StatefulSet", object })),
+            ...daemonSets.items.map((object): Workload => ({ kind: "DaemonSet", object })),
+        ];
+    }
+
+    async applications(color: Color): Promise<ArgoApplicationState[] | undefined> {
+        const api = await this.open(color);
+        try {
+            const list = (await api.timed("list ArgoCD Applications", api.custom.listCustomObjectForAllNamespaces({ group: "argoproj.io", version: "v1alpha1", plural: "applications" }))) as { items?: ArgoApplicationObject[] };
+            return (list.items ?? []).map((a) => ({
+                namespace: a.metadata?.namespace ?? "",
+                name: a.metadata?.name ?? "",
+                ...(a.spec?.destination?.namespace ? { destinationNamespace: a.spec.destination.namespace } : {}),
+                ...(a.status?.sync?.status ? { sync: a.status.sync.status } : {}),
+                ...(a.status?.health?.status ? { health: a.status.health.status } : {}),
+            }));
+        } catch (err) {
+            if ((err as { code?: number }).code === 404) return undefined; // ArgoCD not installed
+            throw err;
+        }
     }
 }

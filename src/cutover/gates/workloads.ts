@@ -10,13 +10,15 @@
 import type { Color } from "../../config/colors";
 import { daemonSetRollout, deploymentRollout, RolloutVerdict, statefulSetRollout } from "../../workloads/rollout-status";
 import type { Gate, GateCheck, GateContext } from "../contract";
-import type { KubeApis } from "./kube";
+import type { ArgoApplicationState, Workload, WorkloadSource } from "../sources";
 
 export interface WorkloadGateDeps {
-    clusters: Partial<Record<Color, () => Promise<KubeApis>>>;
+    source: WorkloadSource;
+    /** Colors with a cluster to read: the current color is watched (warnings) only when it has one. */
+    colors: Color[];
     /** The routed apps' namespaces. */
     namespaces: string[];
-    /** A label selector ("tier=web,team in (shop)") narrowing the hard scope. */
+    /** A label selector ("tier=web,team in (shop)") narrowing the hard scope, applied by the API server. */
     selector?: string;
     progressingGraceMs: number;
     now: () => number;
@@ -28,19 +30,12 @@ interface Judged {
     verdict: RolloutVerdict;
 }
 
-export interface ArgoApplication {
-    metadata?: { namespace?: string; name?: string };
-    spec?: { destination?: { namespace?: string } };
-    status?: { sync?: { status?: string }; health?: { status?: string } };
-}
-
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0];
-const nsName = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
 /** Pure: an Application's verdict, with how long it has been Progressing. */
-export function applicationVerdict(app: ArgoApplication, progressingForMs: number, graceMs: number): RolloutVerdict {
-    const sync = app.status?.sync?.status ?? "Unknown";
-    const health = app.status?.health?.status ?? "Unknown";
+export function applicationVerdict(app: Pick<ArgoApplicationState, "sync" | "health">, progressingForMs: number, graceMs: number): RolloutVerdict {
+    const sync = app.sync ?? "Unknown";
+    const health = app.health ?? "Unknown";
     if (health === "Progressing" && sync !== "OutOfSync" && sync !== "Unknown") {
         const s = Math.round(progressingForMs / 1000);
         return progressingForMs < graceMs
@@ -51,6 +46,14 @@ export function applicationVerdict(app: ArgoApplication, progressingForMs: numbe
     return { state: "failed", message: `${sync}, ${health}` };
 }
 
+/** Pure: a workload's rollout as kubectl judges it. */
+export function judgeWorkload(w: Workload): Judged {
+    const meta = w.object.metadata;
+    const what = `${w.kind.toLowerCase()} ${meta?.namespace ?? ""}/${meta?.name ?? ""}`;
+    const verdict = w.kind === "Deployment" ? deploymentRollout(w.object) : w.kind === "StatefulSet" ? statefulSetRollout(w.object) : daemonSetRollout(w.object);
+    return { what, namespace: meta?.namespace ?? "", verdict };
+}
+
 const RESULT = { progressing: "inconclusive", failed: "fail" } as const;
 
 export function workloadGate(deps: WorkloadGateDeps): Gate {
@@ -58,50 +61,24 @@ export function workloadGate(deps: WorkloadGateDeps): Gate {
     const namespaces = new Set(deps.namespaces);
     const progressingSince = new Map<string, number>();
 
-    async function listRollouts(api: KubeApis, labelSelector?: string): Promise<Judged[]> {
-        const q = labelSelector ? { labelSelector } : {};
-        const [deployments, statefulSets, daemonSets] = await Promise.all([
-            api.timed("list Deployments", api.apps.listDeploymentForAllNamespaces(q)),
-            api.timed("list StatefulSets", api.apps.listStatefulSetForAllNamespaces(q)),
-            api.timed("list DaemonSets", api.apps.listDaemonSetForAllNamespaces(q)),
-        ]);
-        return [
-            ...deployments.items.map((d) => ({ what: `deployment ${nsName(d)}`, namespace: d.metadata?.namespace ?? "", verdict: deploymentRollout(d) })),
-            ...statefulSets.items.map((s) => ({ what: `statefulset ${nsName(s)}`, namespace: s.metadata?.namespace ?? "", verdict: statefulSetRollout(s) })),
-            ...daemonSets.items.map((d) => ({ what: `daemonset ${nsName(d)}`, namespace: d.metadata?.namespace ?? "", verdict: daemonSetRollout(d) })),
-        ];
-    }
-
-    async function listApplications(api: KubeApis): Promise<ArgoApplication[] | undefined> {
-        try {
-            const list = (await api.timed("list ArgoCD Applications", api.custom.listCustomObjectForAllNamespaces({ group: "argoproj.io", version: "v1alpha1", plural: "applications" }))) as { items?: ArgoApplication[] };
-            return list.items ?? [];
-        } catch (err) {
-            if ((err as { code?: number }).code === 404) return undefined; // ArgoCD not installed
-            throw err;
-        }
-    }
-
-    function judgeApplication(color: Color, app: ArgoApplication): Judged {
-        const key = `${color}/${nsName(app)}`;
+    function judgeApplication(color: Color, app: ArgoApplicationState): Judged {
+        const key = `${color}/${app.namespace}/${app.name}`;
         const now = deps.now();
-        if (app.status?.health?.status === "Progressing") {
+        if (app.health === "Progressing") {
             if (!progressingSince.has(key)) progressingSince.set(key, now);
         } else progressingSince.delete(key);
         const verdict = applicationVerdict(app, now - (progressingSince.get(key) ?? now), deps.progressingGraceMs);
-        return { what: `application ${nsName(app)}`, namespace: app.spec?.destination?.namespace ?? "", verdict };
+        return { what: `application ${app.namespace}/${app.name}`, namespace: app.destinationNamespace ?? "", verdict };
     }
 
     async function checkColor(color: Color, allWarnings: boolean): Promise<GateCheck[]> {
-        const open = deps.clusters[color];
         const base = { gate: name, color, ...(allWarnings ? { warning: true } : {}) };
-        if (!open) return [{ ...base, result: "error", message: `${color}: no kubeconfig in the stack outputs (clusters.${color}.kubeconfig): workloads cannot be judged` }];
-        let all: Judged[], selected: Judged[], applications: ArgoApplication[] | undefined;
+        let all: Judged[], selected: Judged[], applications: ArgoApplicationState[] | undefined;
         try {
-            const api = await open();
-            [all, selected, applications] = await Promise.all([listRollouts(api), deps.selector ? listRollouts(api, deps.selector) : Promise.resolve(undefined), listApplications(api)]).then(
-                ([a, s, apps]) => [a, s ?? a, apps] as const,
-            );
+            const [a, s, apps] = await Promise.all([deps.source.workloads(color), deps.selector ? deps.source.workloads(color, deps.selector) : undefined, deps.source.applications(color)]);
+            all = a.map(judgeWorkload);
+            selected = s ? s.map(judgeWorkload) : all;
+            applications = apps;
         } catch (err) {
             return [{ ...base, result: "error", message: `${color}: could not read workloads: ${errorText(err)}` }];
         }
@@ -134,7 +111,7 @@ export function workloadGate(deps: WorkloadGateDeps): Gate {
         describe: () =>
             `Deployments, StatefulSets, DaemonSets in ${[...namespaces].sort().join(", ") || "(no routed namespace)"}${deps.selector ? ` matching ${deps.selector}` : ""} rolled out, ArgoCD Applications there Synced and Healthy (Progressing tolerated ${Math.round(deps.progressingGraceMs / 1000)} s); the rest of the cluster: warnings`,
         async check(context: GateContext) {
-            const current = context.current !== context.candidate && context.weights[context.current] > 0 && deps.clusters[context.current] ? [checkColor(context.current, true)] : [];
+            const current = context.current !== context.candidate && context.weights[context.current] > 0 && deps.colors.includes(context.current) ? [checkColor(context.current, true)] : [];
             return (await Promise.all([checkColor(context.candidate, false), ...current])).flat();
         },
     };
