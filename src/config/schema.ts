@@ -373,7 +373,7 @@ export const MIN_METRIC_INTERVAL_MS = METRIC_PERIOD_MS;
 
 const ratio = z.number().min(0).max(1);
 
-const cutover = z.strictObject({
+export const cutoverSchema = z.strictObject({
     steps: z.array(z.int().min(1).max(100)).min(1).default([10, 50, 100]),
     bake: duration.default("10m"),
     /** Time between gate checks: at least 10 s, at least 60 s (one metric period) while traffic gates run. */
@@ -434,8 +434,8 @@ export function cutoverTimingProblems(t: CutoverTiming, metricGates: boolean): A
 }
 
 /** The cutover settings a stack gets when it sets none. */
-export function cutoverDefaults(): z.output<typeof cutover> {
-    return cutover.parse({});
+export function cutoverDefaults(): z.output<typeof cutoverSchema> {
+    return cutoverSchema.parse({});
 }
 
 const gitops = z.strictObject({
@@ -451,7 +451,7 @@ export const environmentConfigSchema = z
         clusters: z.strictObject({ blue: clusterSpec.optional(), green: clusterSpec.optional() }),
         access: access.prefault({}),
         routing: routing.optional(),
-        cutover: cutover.prefault({}),
+        cutover: cutoverSchema.prefault({}),
         gitops: gitops.prefault({}),
         argocdAdminPassword: z.string().min(8).optional(),
     })
@@ -466,7 +466,7 @@ export const environmentConfigSchema = z
     });
 
 /** Traffic gates (CloudWatch) run when the ALB routes apps: then the stricter timing applies. */
-function validateCutoverTiming(settings: z.output<typeof cutover>, metricGates: boolean, ctx: z.RefinementCtx): void {
+function validateCutoverTiming(settings: z.output<typeof cutoverSchema>, metricGates: boolean, ctx: z.RefinementCtx): void {
     const [intervalMs, bakeMs, settleDelayMs] = [settings.interval, settings.bake, settings.settleDelay].map(parseDurationMs);
     if (intervalMs === undefined || bakeMs === undefined || settleDelayMs === undefined) return; // reported by the field itself
     const timing = { intervalMs, bakeMs, settleDelayMs };
@@ -623,7 +623,7 @@ export type NodeGroupSpec = z.output<typeof nodeGroup>;
 export type NetworkConfig = z.output<typeof network>;
 export type RoutingConfig = z.output<typeof routing>;
 export type RoutedApp = z.output<typeof routedApp>;
-export type CutoverConfig = z.output<typeof cutover>;
+export type CutoverConfig = z.output<typeof cutoverSchema>;
 export type AddonsConfig = ClusterSpec["addons"];
 export type AddonName = keyof AddonsConfig;
 export type CrdChangeLevel = (typeof CRD_CHANGE_LEVELS)[number];
