@@ -93,12 +93,13 @@ export function workloadGate(deps: WorkloadGateDeps): Gate {
             ...(warning ? { warning } : {}),
             message: `${color}: ${j.what}: ${j.verdict.message}${warning ? " (outside the routed namespaces: warning only)" : ""}`,
         });
-        const checks = [...hard.filter((j) => j.verdict.state !== "done").map((j) => problem(j, allWarnings)), ...soft.filter((j) => j.verdict.state !== "done").map((j) => problem(j, true))];
+        const hardProblems = hard.filter((j) => j.verdict.state !== "done");
+        const checks = [...hardProblems.map((j) => problem(j, allWarnings)), ...soft.filter((j) => j.verdict.state !== "done").map((j) => problem(j, true))];
         const scope = `${[...namespaces].sort().join(", ")}${deps.selector ? ` matching ${deps.selector}` : ""}`;
         const rollouts = hard.filter((j) => !j.what.startsWith("application")).length;
         if (rollouts === 0) {
             checks.unshift({ ...base, result: "fail", value: 0, message: `${color}: no Deployment, StatefulSet or DaemonSet in ${scope}: nothing serves the routed apps (check the namespaces and workloadSelector)` });
-        } else if (!checks.some((c) => !c.warning)) {
+        } else if (hardProblems.length === 0) {
             const argo = applications === undefined ? "ArgoCD not installed" : `${judgedApps.filter((j) => namespaces.has(j.namespace)).length} ArgoCD applications Synced and Healthy`;
             checks.unshift({ ...base, result: "pass", value: rollouts, message: `${color}: ${rollouts} workloads in ${scope} rolled out; ${argo}` });
         }
