@@ -1,6 +1,6 @@
 import { GateContext } from "../../src/cutover/contract";
 import { InMemoryPauseStore } from "../../src/cutover/gates/manual";
-import { buildGates, checkTiming, describeGates, GateSources, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../src/cutover/gates/set";
+import { buildGates, checkTiming, parsePauseBefore, describeGates, GateSources, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../src/cutover/gates/set";
 import { RegisteredTarget, TrafficMinute, Workload } from "../../src/cutover/sources";
 
 const GREEN_TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/prod-shop-green/fedcba9876543210";
@@ -109,6 +109,12 @@ describe("the gate set", () => {
         expect(sources.notes).toEqual([]);
         // bound to the stack's region: a client in another region would be refused here
         await expect(sources.traffic!.appMinutes("shop", "green", new Date(0), new Date(0))).resolves.toEqual([]);
+    });
+
+    test("--pause-before takes steps of the cutover only", () => {
+        expect(parsePauseBefore(["50", "100%"], [10, 50])).toEqual([50, 100]);
+        expect(() => parsePauseBefore(["30"], [10, 50, 100])).toThrow('--pause-before "30" is not one of the steps 10, 50, 100');
+        expect(parsePauseBefore(undefined, [10])).toEqual([]);
     });
 
     test("--pause-before adds the manual gate", () => {

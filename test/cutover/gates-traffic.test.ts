@@ -269,6 +269,16 @@ describe("traffic gates over a source", () => {
         expect(source.lbAsked.filter((a) => a.end.getTime() === T0)).toHaveLength(1); // baseline taken once per run
     });
 
+    test("load balancer 5xx at the pre-check: the baseline is taken and reported, nothing judged yet", async () => {
+        const source = new FakeTraffic({}, () => ({ requests: 1000, elb5xx: 2 }));
+        const gate = loadBalancer5xxGate(deps(source));
+        const [pre] = await gate.check({ ...context(0, 0), phase: "precheck", weights: { blue: 100, green: 0 } });
+        expect(pre).toMatchObject({ result: "pass", warning: true, value: 0.002 });
+        expect(pre.message).toBe("load balancer: 5xx 0.20% over the baseline 09:30–10:00 UTC (30 min); judged from the first step on");
+        source.lb = () => ({ requests: 1000, elb5xx: 9 });
+        expect((await gate.check(context(0, 12)))[0]).toMatchObject({ result: "fail", threshold: 0.007 }); // against the pre-check's baseline
+    });
+
     test("load balancer 5xx at the baseline passes; too few requests is inconclusive", async () => {
         const steadyLb = new FakeTraffic({}, () => ({ requests: 1000, elb5xx: 3 }));
         expect((await loadBalancer5xxGate(deps(steadyLb)).check(context(0, 12)))[0].result).toBe("pass");

@@ -40,6 +40,36 @@ export const SETTING_FLAGS = {
     workloadSelector: "--workload-selector",
 } as const;
 export type SettingKey = keyof typeof SETTING_FLAGS;
+
+/** `--flag <value>` and its help, for the cutover command to register (commander `.option(...)`). */
+export const GATE_FLAG_HELP: Array<[string, string]> = [
+    ["--min-requests <n>", "fewer requests per app and color in a window are inconclusive (default: bluegreen:cutover.minRequests, 50)"],
+    ["--settle-delay <duration>", "time CloudWatch needs to publish a minute (default 2m)"],
+    ["--max-5xx-rate <ratio>", "highest target 5xx share per app, e.g. 0.01"],
+    ["--max-elb-5xx-increase <ratio>", "highest rise of the load balancer's own 5xx share over its baseline, e.g. 0.005"],
+    ["--baseline <duration>", "how far back before the cutover the load balancer's baseline is measured (default 30m)"],
+    ["--max-connection-error-rate <ratio>", "highest TargetConnectionErrorCount share per app, e.g. 0.001"],
+    ["--max-p99-ms <ms>", "highest p99 TargetResponseTime per app in milliseconds"],
+    ["--max-relative-5xx <ratio>", "candidate 5xx at most this multiple of the current color's"],
+    ["--max-relative-p99 <ratio>", "candidate p99 at most this multiple of the current color's"],
+    ["--min-healthy-targets <n>", "healthy targets required per app"],
+    ["--progressing-grace <duration>", "how long an ArgoCD Application may stay Progressing"],
+    ["--workload-selector <selector>", "label selector narrowing the hard workload scope in the routed namespaces"],
+    ["--pause-before <percent...>", "pause before moving to this percentage until `bluegreen promote` (repeatable)"],
+    ["--allow-ungated", "cut over even when no traffic gate can run (dns mode, no region)"],
+];
+
+/** `--pause-before` values: whole percentages that are steps of this cutover. */
+export function parsePauseBefore(values: string[] | undefined, steps: number[]): number[] {
+    const all = [...new Set([...steps, 100])];
+    return (values ?? []).map((v) => {
+        const n = Number(v.replace(/%$/, ""));
+        if (!Number.isInteger(n) || !all.includes(n)) {
+            throw new GateSetupError(`--pause-before ${JSON.stringify(v)} is not one of the steps ${all.join(", ")}: name the percentage the cutover should pause before`);
+        }
+        return n;
+    });
+}
 const DURATIONS = new Set<SettingKey>(["bake", "interval", "settleDelay", "baseline", "progressingGrace"]);
 
 export interface GateSettings extends TrafficSettings {

@@ -248,6 +248,10 @@ export function loadBalancer5xxGate(deps: TrafficGateDeps): Gate {
             const base = { gate: name };
             try {
                 baseline ??= await takeBaseline(context.window.start);
+                if (context.phase === "precheck") {
+                    // Before traffic moves there is nothing to judge against the baseline: report it.
+                    return [{ ...base, result: "pass", warning: true, value: baseline.rate, message: `load balancer: ${baseline.note.startsWith("no baseline") ? baseline.note : `5xx ${pct(baseline.rate)} over the ${baseline.note}`}; judged from the first step on` }];
+                }
                 const window = completeMinutes(context.window.start, context.window.end, s.settleDelayMs);
                 if (window.minutes === 0) return [{ ...base, ...noMinuteYet(name, window, s.settleDelayMs) }];
                 const j = judgeElb5xx(sumLoadBalancer(await deps.source.loadBalancerMinutes(window.start, window.end)), baseline.rate, s.maxElb5xxIncrease, s.minRequests);
