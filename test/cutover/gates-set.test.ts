@@ -107,6 +107,8 @@ describe("the gate set", () => {
         expect(sources.endpoints).toBeDefined();
         expect(sources.workloadColors).toEqual(["blue", "green"]);
         expect(sources.notes).toEqual([]);
+        const built = buildGates(view({ profile: "prod-admin" }), { settings, sources: realGateSources(view({ profile: "prod-admin" }), settings.values), now: () => 0 });
+        expect(describeGates(built.gates, built.notes, built.info)[0]).toBe("AWS region eu-west-1 (from the stack), credentials from profile prod-admin (aws:profile)");
         // bound to the stack's region: a client in another region would be refused here
         await expect(sources.traffic!.appMinutes("shop", "green", new Date(0), new Date(0))).resolves.toEqual([]);
     });

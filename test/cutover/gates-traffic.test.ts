@@ -121,6 +121,17 @@ describe("judgements (pure)", () => {
         expect(judgeRate("5xx", count, requests, 0.01, 50).result).toBe(result);
     });
 
+    test("property: a rate is never a pass below minRequests, and more errors never turn a fail into a pass", () => {
+        fc.assert(
+            fc.property(fc.nat(10_000), fc.nat(10_000), fc.nat(100), fc.integer({ min: 1, max: 500 }), fc.double({ min: 0, max: 1, noNaN: true }), (requests, errors, extra, minRequests, max) => {
+                const count = Math.min(errors, requests);
+                const j = judgeRate("5xx", count, requests, max, minRequests);
+                if (requests < minRequests) expect(j.result).toBe("inconclusive");
+                if (j.result === "fail") expect(judgeRate("5xx", Math.min(count + extra, requests), requests, max, minRequests).result).toBe("fail");
+            }),
+        );
+    });
+
     test("a failing rate says what was measured against what", () => {
         expect(judgeRate("target 5xx", 30, 1000, 0.01, 50)).toEqual({ result: "fail", value: 0.03, threshold: 0.01, message: "30 target 5xx of 1,000 requests = 3.00% > 1.00%" });
     });

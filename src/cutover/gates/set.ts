@@ -11,7 +11,7 @@ import { parseDurationMs } from "../../config/values";
 import { UserInputError } from "../../errors";
 import type { Gate } from "../contract";
 import type { EndpointSource, TargetHealthSource, TrafficSource, WorkloadSource } from "../sources";
-import { AwsTarget, createAwsClients } from "./aws-clients";
+import { AwsTarget, createAwsClients, describeAwsTarget } from "./aws-clients";
 import { CloudWatchTrafficSource } from "./cloudwatch";
 import { ElbTargetHealthSource } from "./elbv2";
 import { endpointsGate, targetHealthGate } from "./health";
@@ -158,6 +158,8 @@ export interface GateSources {
     workloadColors: Color[];
     /** Why a source is missing, said at start. */
     notes: string[];
+    /** What the sources read with (region, credentials), said at start. */
+    info?: string[];
 }
 
 /** The real sources: AWS clients and one Kubernetes client per color, created once for the run. */
@@ -181,6 +183,7 @@ export function realGateSources(view: GateStackView, settings: GateSettings, now
     } else {
         const aws: AwsTarget = { region: view.region, ...(view.profile ? { profile: view.profile } : {}) };
         const clients = createAwsClients(aws);
+        sources.info = [describeAwsTarget(aws)];
         const targetGroupArns = Object.fromEntries(appNames.map((a) => [a, view.apps[a].targetGroupArns]));
         sources.targets = new ElbTargetHealthSource({ client: clients.elbv2, region: aws.region, targetGroupArns });
         const withLb = appNames.filter((a) => view.apps[a].loadBalancerArnSuffix);
@@ -214,7 +217,7 @@ export interface GateSetOptions {
 }
 
 /** The active gates for both colors, and what could not be built (said at start, never dropped silently). */
-export function buildGates(view: GateStackView, options: GateSetOptions): { gates: Gate[]; notes: string[] } {
+export function buildGates(view: GateStackView, options: GateSetOptions): { gates: Gate[]; notes: string[]; info: string[] } {
     const { settings, sources } = options;
     const s = settings.values;
     const o = settings.origins;
@@ -237,13 +240,13 @@ export function buildGates(view: GateStackView, options: GateSetOptions): { gate
     if (options.pause && options.pause.percents.length) {
         gates.push(manualGate({ store: options.pause.store, stack: options.pause.stack, pauseBefore: options.pause.percents, steps: options.pause.steps, now: () => new Date(options.now()) }));
     }
-    return { gates, notes };
+    return { gates, notes, info: sources.info ?? [] };
 }
 
 /** Pure: the lines printed at the start of a run (gate, kind, thresholds with origin), then the notes. */
-export function describeGates(gates: Gate[], notes: string[] = []): string[] {
+export function describeGates(gates: Gate[], notes: string[] = [], info: string[] = []): string[] {
     const lines = gates.length ? gates.map((g) => `${g.name} [${g.kind}]: ${g.describe()}`) : ["no gate is active"];
-    return [...lines, ...notes.map((n) => `not gated: ${n}`)];
+    return [...info, ...lines, ...notes.map((n) => `not gated: ${n}`)];
 }
 
 /** Refuses a cutover without a traffic gate unless --allow-ungated: health alone does not see what users get. */
