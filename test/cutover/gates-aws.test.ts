@@ -1,3 +1,5 @@
+import * as http from "http";
+import { AddressInfo } from "net";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -137,6 +139,35 @@ describe("ELBv2 target health source and clients", () => {
         } finally {
             if (previous === undefined) delete process.env.AWS_REGION;
             else process.env.AWS_REGION = previous;
+        }
+    });
+
+    test("a role from the stack is assumed through STS (with the profile's credentials) and used for the reads", async () => {
+        const bodies: string[] = [];
+        const sts = http.createServer((req, res) => {
+            let body = "";
+            req.on("data", (c) => (body += c));
+            req.on("end", () => {
+                bodies.push(body);
+                res.writeHead(200, { "content-type": "text/xml" }).end(
+                    `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/cutover/bluegreen-cutover</Arn><AssumedRoleId>AROA:bluegreen-cutover</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>`,
+                );
+            });
+        });
+        await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve));
+        const saved = { ...process.env };
+        Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIABASE", AWS_SECRET_ACCESS_KEY: "base" });
+        try {
+            const target = { region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/cutover", stsEndpoint: `http://127.0.0.1:${(sts.address() as AddressInfo).port}` };
+            const clients = createAwsClients(target);
+            const credentials = await clients.cloudwatch.config.credentials();
+            expect(credentials.accessKeyId).toBe("ASIAROLE");
+            expect(decodeURIComponent(bodies[0])).toMatch(/Action=AssumeRole&.*RoleArn=arn:aws:iam::123456789012:role\/cutover&RoleSessionName=bluegreen-cutover/);
+            expect(describeAwsTarget(target)).toBe("AWS region eu-west-1 (from the stack), credentials of role arn:aws:iam::123456789012:role/cutover, assumed with the default chain (no aws:profile)");
+        } finally {
+            process.env = saved;
+            sts.closeAllConnections();
+            await new Promise((resolve) => sts.close(resolve));
         }
     });
 });

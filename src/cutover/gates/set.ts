@@ -136,6 +136,8 @@ export interface GateStackView {
     /** The stack's region output (else aws:region), and aws:profile. */
     region?: string;
     profile?: string;
+    /** A role to assume for AWS reads (aws:assumeRoles). */
+    roleArn?: string;
     clusters: Partial<Record<Color, { kubeconfig?: string }>>;
     apps: Record<
         string,
@@ -181,7 +183,7 @@ export function realGateSources(view: GateStackView, settings: GateSettings, now
     } else if (!view.region) {
         notes.push("the stack gives no region (output region / aws:region): no AWS metrics or target health are read rather than reading another region's");
     } else {
-        const aws: AwsTarget = { region: view.region, ...(view.profile ? { profile: view.profile } : {}) };
+        const aws: AwsTarget = { region: view.region, ...(view.profile ? { profile: view.profile } : {}), ...(view.roleArn ? { roleArn: view.roleArn } : {}) };
         const clients = createAwsClients(aws);
         sources.info = [describeAwsTarget(aws)];
         const targetGroupArns = Object.fromEntries(appNames.map((a) => [a, view.apps[a].targetGroupArns]));
