@@ -133,6 +133,13 @@ describe("workload gate, scoped to the routed namespaces (local Kubernetes API s
         expect(checks[0].message).toMatch(/no Deployment, StatefulSet or DaemonSet in shopp/);
     });
 
+    test("without a known routed namespace nothing is a hard check: warnings only, said so", async () => {
+        server.routes.set("/apis/apps/v1/deployments", list("Deployment", [deployment("shop", "web", 1)]));
+        const checks = await gate({ namespaces: [] }).check(ctx());
+        expect(checks.every((c) => c.warning)).toBe(true);
+        expect(checks[0].message).toBe("green: no routed namespace is known: every workload is judged as a warning only");
+    });
+
     test("without ArgoCD (no applications API) the workloads still decide", async () => {
         server.routes.delete("/apis/argoproj.io/v1alpha1/applications");
         const checks = await gate().check(ctx());
@@ -160,7 +167,10 @@ describe("workload gate, scoped to the routed namespaces (local Kubernetes API s
         const counting = async () => { asked++; const c = await open(); clients.add(c); return c; };
         const g = workloadGate({ source: new KubernetesWorkloadSource({ green: kubeApis(kubeconfig), blue: counting }), colors: ["green", "blue"], namespaces: ["shop"], progressingGraceMs: 0, now: () => 0 });
         const checks = await g.check(ctx());
-        expect(checks.filter((c) => c.color === "blue").every((c) => c.warning)).toBe(true);
+        expect(checks.filter((c) => c.color === "blue").map((c) => `${c.result}:${c.warning} ${c.message}`)).toEqual([
+            "inconclusive:true blue: deployment shop/web: 1 of 3 updated replicas available (the current color: warning only)",
+            "fail:true blue: application argocd/tools: OutOfSync, Healthy (outside the routed namespaces: warning only)",
+        ]);
         expect(checks.filter((c) => c.color === "green" && !c.warning).map((c) => c.result)).toEqual(["inconclusive"]);
         await g.check(ctx());
         expect(clients.size).toBe(1); // one client for the run, however many checks

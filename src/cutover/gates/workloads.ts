@@ -86,18 +86,23 @@ export function workloadGate(deps: WorkloadGateDeps): Gate {
         const judgedApps = (applications ?? []).map((a) => judgeApplication(color, a));
         const hard = [...all.filter((j) => hardIds.has(j.what)), ...judgedApps.filter((j) => namespaces.has(j.namespace))];
         const soft = [...all.filter((j) => !hardIds.has(j.what)), ...judgedApps.filter((j) => !namespaces.has(j.namespace))];
-        const problem = (j: Judged, warning: boolean): GateCheck => ({
+        const problem = (j: Judged, why?: string): GateCheck => ({
             gate: name,
             color,
             result: RESULT[j.verdict.state as "progressing" | "failed"],
-            ...(warning ? { warning } : {}),
-            message: `${color}: ${j.what}: ${j.verdict.message}${warning ? " (outside the routed namespaces: warning only)" : ""}`,
+            ...(why ? { warning: true } : {}),
+            message: `${color}: ${j.what}: ${j.verdict.message}${why ? ` (${why}: warning only)` : ""}`,
         });
         const hardProblems = hard.filter((j) => j.verdict.state !== "done");
-        const checks = [...hardProblems.map((j) => problem(j, allWarnings)), ...soft.filter((j) => j.verdict.state !== "done").map((j) => problem(j, true))];
+        const checks = [
+            ...hardProblems.map((j) => problem(j, allWarnings ? "the current color" : undefined)),
+            ...soft.filter((j) => j.verdict.state !== "done").map((j) => problem(j, "outside the routed namespaces")),
+        ];
         const scope = `${[...namespaces].sort().join(", ")}${deps.selector ? ` matching ${deps.selector}` : ""}`;
         const rollouts = hard.filter((j) => !j.what.startsWith("application")).length;
-        if (rollouts === 0) {
+        if (namespaces.size === 0) {
+            checks.unshift({ ...base, result: "inconclusive", warning: true, message: `${color}: no routed namespace is known: every workload is judged as a warning only` });
+        } else if (rollouts === 0) {
             checks.unshift({ ...base, result: "fail", value: 0, message: `${color}: no Deployment, StatefulSet or DaemonSet in ${scope}: nothing serves the routed apps (check the namespaces and workloadSelector)` });
         } else if (hardProblems.length === 0) {
             const argo = applications === undefined ? "ArgoCD not installed" : `${judgedApps.filter((j) => namespaces.has(j.namespace)).length} ArgoCD applications Synced and Healthy`;
