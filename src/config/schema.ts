@@ -465,19 +465,77 @@ const cutoverSteps = z
 
 const positiveDuration = z.string().refine((v) => (parseDurationMs(v) ?? 0) > 0, { message: "POSITIVE_DURATION" });
 
-const cutover = z.strictObject({
+/** CloudWatch publishes ALB metrics in 60 s periods: the shortest window a traffic gate can judge. */
+export const METRIC_PERIOD_MS = 60_000;
+/** The shortest interval between gate checks, and the shortest while traffic (CloudWatch) gates run. */
+export const MIN_INTERVAL_MS = 10_000;
+export const MIN_METRIC_INTERVAL_MS = METRIC_PERIOD_MS;
+
+const ratio = z.number().min(0).max(1);
+
+export const cutoverSchema = z.strictObject({
     steps: cutoverSteps.default([10, 50, 100]),
     bake: duration.default("10m"),
-    interval: positiveDuration.default("30s"),
+    /** Time between gate checks: at least 10 s, at least 60 s (one metric period) while traffic gates run. */
+    interval: positiveDuration.default("1m"),
     minHealthyTargets: z.int().min(1).default(1),
-    max5xxRate: z.number().min(0).max(1).default(0.01),
+    /** Highest HTTPCode_Target_5XX_Count / RequestCount of an app on the candidate over the window. */
+    max5xxRate: ratio.default(0.01),
+    /** Fewer requests than this on a color over the window make a traffic check inconclusive (never a pass). */
+    minRequests: z.int().min(1).default(50),
+    /** Time CloudWatch needs to publish a minute: the window ends this long before now. */
+    settleDelay: duration.default("2m"),
+    /** Highest rise of the load balancer's own 5xx rate (HTTPCode_ELB_5XX_Count / RequestCount) over its pre-cutover baseline. */
+    maxElb5xxIncrease: ratio.default(0.005),
+    /** How far back before the cutover the load balancer's baseline is measured. */
+    baseline: duration.default("30m"),
+    /** Highest TargetConnectionErrorCount / RequestCount of an app on the candidate. */
+    maxConnectionErrorRate: ratio.default(0.001),
+    /** Highest p99 TargetResponseTime of an app on the candidate, in milliseconds. */
+    maxP99Ms: z.number().positive().default(2000),
+    /** The candidate's 5xx rate may be at most this multiple of the current color's over the same window (plus 0.1 percentage point of slack). */
+    maxRelative5xx: z.number().min(1).default(2),
+    /** The candidate's p99 latency may be at most this multiple of the current color's over the same window. */
+    maxRelativeP99: z.number().min(1).default(1.5),
+    /** ArgoCD Applications of the routed namespaces may stay `Progressing` this long before it fails the gate. */
+    progressingGrace: duration.default("5m"),
+    /** Only workloads matching this label selector (e.g. "tier=web") in the routed namespaces are hard gates. */
+    workloadSelector: z.string().min(1).optional(),
     /** The color that carried all traffic before the cutover in progress; written by `bluegreen cutover`. */
     previousColor: z.enum(COLORS).optional(),
 });
 
+/** What the timing checks need: durations in milliseconds, the config paths they came from. */
+export interface CutoverTiming {
+    intervalMs: number;
+    bakeMs: number;
+    settleDelayMs: number;
+}
+
+/**
+ * Problems of a cutover's timing, each with the reason: an interval under 10 s is a busy loop of
+ * API calls; under 60 s while CloudWatch gates run it reads the same minute twice; a bake shorter
+ * than one metric period plus the settle delay can never see a complete, published minute.
+ * Pure, so the CLI applies it after flags override the stack config.
+ */
+export function cutoverTimingProblems(t: CutoverTiming, metricGates: boolean): Array<{ path: "interval" | "bake"; message: string }> {
+    const problems: Array<{ path: "interval" | "bake"; message: string }> = [];
+    const s = (ms: number) => `${Math.round(ms / 1000)} s`;
+    if (t.intervalMs < MIN_INTERVAL_MS) {
+        problems.push({ path: "interval", message: `(${s(t.intervalMs)}) must be at least ${s(MIN_INTERVAL_MS)}: a shorter interval is a busy loop of AWS and Kubernetes API calls` });
+    } else if (metricGates && t.intervalMs < MIN_METRIC_INTERVAL_MS) {
+        problems.push({ path: "interval", message: `(${s(t.intervalMs)}) must be at least ${s(MIN_METRIC_INTERVAL_MS)} while traffic gates run: CloudWatch publishes one data point per minute, a shorter interval reads the same minute again` });
+    }
+    const needed = METRIC_PERIOD_MS + t.settleDelayMs;
+    if (metricGates && t.bakeMs < needed) {
+        problems.push({ path: "bake", message: `(${s(t.bakeMs)}) must be at least one metric period (60 s) plus settleDelay (${s(t.settleDelayMs)}) = ${s(needed)}: a shorter bake can never see a complete, published minute` });
+    }
+    return problems;
+}
+
 /** The cutover settings a stack gets when it sets none. */
-export function cutoverDefaults(): z.output<typeof cutover> {
-    return cutover.parse({});
+export function cutoverDefaults(): z.output<typeof cutoverSchema> {
+    return cutoverSchema.parse({});
 }
 
 const gitops = z.strictObject({
@@ -493,7 +551,7 @@ export const environmentConfigSchema = z
         clusters: z.strictObject({ blue: clusterSpec.optional(), green: clusterSpec.optional() }),
         access: access.prefault({}),
         routing: routing.optional(),
-        cutover: cutover.prefault({}),
+        cutover: cutoverSchema.prefault({}),
         gitops: gitops.prefault({}),
         argocdAdminPassword: z.string().min(8).optional(),
     })
@@ -505,7 +563,18 @@ export const environmentConfigSchema = z
         validateEndpointReachability(config, ctx);
         const routing = config.routing;
         if (routing) validateRouting(routing, config.clusters, ctx);
+        validateCutoverTiming(config.cutover, routing !== undefined && routing.mode === "alb" && routing.apps.length > 0, ctx);
     });
+
+/** Traffic gates (CloudWatch) run when the ALB routes apps: then the stricter timing applies. */
+function validateCutoverTiming(settings: z.output<typeof cutoverSchema>, metricGates: boolean, ctx: z.RefinementCtx): void {
+    const [intervalMs, bakeMs, settleDelayMs] = [settings.interval, settings.bake, settings.settleDelay].map(parseDurationMs);
+    if (intervalMs === undefined || bakeMs === undefined || settleDelayMs === undefined) return; // reported by the field itself
+    const timing = { intervalMs, bakeMs, settleDelayMs };
+    for (const problem of cutoverTimingProblems(timing, metricGates)) {
+        ctx.addIssue({ code: "custom", path: ["cutover", problem.path], message: problem.message });
+    }
+}
 
 type RoutingInput = z.output<typeof routing>;
 type ClustersInput = z.output<typeof environmentConfigSchema>["clusters"];
@@ -655,7 +724,7 @@ export type NodeGroupSpec = z.output<typeof nodeGroup>;
 export type NetworkConfig = z.output<typeof network>;
 export type RoutingConfig = z.output<typeof routing>;
 export type RoutedApp = z.output<typeof routedApp>;
-export type CutoverConfig = z.output<typeof cutover>;
+export type CutoverConfig = z.output<typeof cutoverSchema>;
 export type AddonsConfig = ClusterSpec["addons"];
 export type AddonName = keyof AddonsConfig;
 

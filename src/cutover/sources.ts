@@ -2,8 +2,10 @@
  * What the gates read, as narrow interfaces: the real implementations call CloudWatch, ELBv2 and
  * the Kubernetes API (clients created once per run, region and credentials from the stack); the
  * rehearsal implements the same interfaces from its simulated world. Gates never see an SDK client.
+ * (WorkloadSource was added by the gates work: the workload gate reads only through it.)
  */
 import type { Color } from "../config/colors";
+import type { DaemonSetLike, DeploymentLike, StatefulSetLike } from "../workloads/rollout-status";
 
 /** One complete minute of one app's traffic on one color (ALB metrics, 60 s sums; p99 is a percentile). */
 export interface TrafficMinute {
@@ -47,4 +49,28 @@ export interface TargetHealthSource {
 /** The ready endpoint addresses of a routed app's Service on one color (EndpointSlices). */
 export interface EndpointSource {
     readyAddresses(app: string, color: Color): Promise<string[]>;
+}
+
+/** A Deployment, StatefulSet or DaemonSet as the API returns it, judged by src/workloads/rollout-status.ts. */
+export type Workload =
+    | { kind: "Deployment"; object: DeploymentLike }
+    | { kind: "StatefulSet"; object: StatefulSetLike }
+    | { kind: "DaemonSet"; object: DaemonSetLike };
+
+/** An ArgoCD Application's state: where it deploys, sync and health status. */
+export interface ArgoApplicationState {
+    namespace: string;
+    name: string;
+    /** spec.destination.namespace */
+    destinationNamespace?: string;
+    sync?: string;
+    health?: string;
+}
+
+/** The workloads of one color's cluster (the Kubernetes API, or the rehearsal's world). */
+export interface WorkloadSource {
+    /** Every Deployment, StatefulSet and DaemonSet of the cluster; with a label selector, those matching it. */
+    workloads(color: Color, labelSelector?: string): Promise<Workload[]>;
+    /** ArgoCD Applications of the cluster; undefined when ArgoCD is not installed. */
+    applications(color: Color): Promise<ArgoApplicationState[] | undefined>;
 }

@@ -84,6 +84,6 @@ describe("bluegreen cutover / rollback / status commands", () => {
     });
 
     test("settings fall back to the schema defaults for a stack without a file here", () => {
-        expect(cutoverSettings({ stack: "no-such-stack", cwd: projectDir })).toEqual({ steps: [10, 50, 100], bakeMs: 600_000, intervalMs: 30_000, minHealthyTargets: 1, max5xxRate: 0.01 });
+        expect(cutoverSettings({ stack: "no-such-stack", cwd: projectDir })).toEqual({ steps: [10, 50, 100], bakeMs: 600_000, intervalMs: 60_000, minHealthyTargets: 1, max5xxRate: 0.01 });
     });
 });

@@ -1,0 +1,146 @@
+/**
+ * The CloudWatch implementation of `TrafficSource`: one GetMetricData call per app and color (and
+ * one per load balancer), 60 s periods aligned to the minute, metric math `FILL(m, 0)` so a minute
+ * without requests (the ALB publishes nothing then) reads as zero instead of going missing, all pages
+ * of the answer, and only minutes that are complete and older than the settle delay. The client comes
+ * in already configured with the stack's region and credentials; every target group ARN is checked
+ * against that region, because querying another region returns no data rather than an error.
+ */
+import { CloudWatchClient, GetMetricDataCommand, GetMetricDataCommandOutput, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import type { Color } from "../../config/colors";
+import { METRIC_PERIOD_MS } from "../../config/schema";
+import type { LoadBalancerMinute, TrafficMinute, TrafficSource } from "../sources";
+
+export interface AppMetricTarget {
+    /** `app/<name>/<id>`: the LoadBalancer dimension. */
+    loadBalancer: string;
+    /** Full target group ARN per color (its region is checked) */
+    targetGroupArns: Partial<Record<Color, string>>;
+}
+
+export interface CloudWatchSourceOptions {
+    client: CloudWatchClient;
+    /** The stack's region (its output), which the client must be configured with. */
+    region: string;
+    apps: Record<string, AppMetricTarget>;
+    /** The shared load balancer (`app/<name>/<id>`) whose own 5xx are judged. */
+    loadBalancer?: string;
+    settleDelayMs: number;
+    now?: () => Date;
+}
+
+const NAMESPACE = "AWS/ApplicationELB";
+const PERIOD_S = METRIC_PERIOD_MS / 1000;
+
+/** `targetgroup/<name>/<id>` and the region from a target group ARN. */
+export function parseTargetGroupArn(arn: string): { region: string; dimension: string } | undefined {
+    const match = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:(targetgroup\/[^/]+\/[0-9a-f]+)$/.exec(arn);
+    return match ? { region: match[1], dimension: match[2] } : undefined;
+}
+
+export class RegionMismatchError extends Error {}
+
+function stat(id: string, metric: string, dimensions: Record<string, string>, statName: string): MetricDataQuery {
+    return {
+        Id: id,
+        ReturnData: false,
+        MetricStat: {
+            Metric: { Namespace: NAMESPACE, MetricName: metric, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) },
+            Period: PERIOD_S,
+            Stat: statName,
+        },
+    };
+}
+
+const filled = (id: string, of: string): MetricDataQuery => ({ Id: id, Expression: `FILL(${of}, 0)`, Label: id, ReturnData: true });
+
+const floorMinute = (ms: number) => Math.floor(ms / METRIC_PERIOD_MS) * METRIC_PERIOD_MS;
+const ceilMinute = (ms: number) => Math.ceil(ms / METRIC_PERIOD_MS) * METRIC_PERIOD_MS;
+
+export class CloudWatchTrafficSource implements TrafficSource {
+    private readonly now: () => Date;
+    constructor(private readonly options: CloudWatchSourceOptions) {
+        this.now = options.now ?? (() => new Date());
+    }
+
+    async appMinutes(app: string, color: Color, start: Date, end: Date): Promise<TrafficMinute[]> {
+        const target = this.options.apps[app];
+        const arn = target?.targetGroupArns[color];
+        if (!target || !arn) throw new Error(`${app} has no ${color} target group in the stack outputs (routing.apps.${app}.targetGroupArns.${color})`);
+        const tg = parseTargetGroupArn(arn);
+        if (!tg) throw new Error(`${app}: "${arn}" is not a target group ARN`);
+        await this.checkRegion(tg.region, `${app}'s ${color} target group`);
+        const dims = { LoadBalancer: target.loadBalancer, TargetGroup: tg.dimension };
+        const series = await this.query(
+            [
+                stat("m_requests", "RequestCount", dims, "Sum"),
+                stat("m_target5xx", "HTTPCode_Target_5XX_Count", dims, "Sum"),
+                stat("m_connection", "TargetConnectionErrorCount", dims, "Sum"),
+                { ...stat("p99", "TargetResponseTime", dims, "p99"), ReturnData: true },
+                filled("requests", "m_requests"),
+                filled("target5xx", "m_target5xx"),
+                filled("connectionErrors", "m_connection"),
+            ],
+            start,
+            end,
+        );
+        return series.minutes.map((minute) => {
+            const p99 = series.value("p99", minute);
+            const requests = series.value("requests", minute) ?? 0;
+            return {
+                minute: new Date(minute),
+                requests,
+                target5xx: series.value("target5xx", minute) ?? 0,
+                connectionErrors: series.value("connectionErrors", minute) ?? 0,
+                // TargetResponseTime is in seconds
+                ...(p99 !== undefined && requests > 0 ? { p99Ms: p99 * 1000 } : {}),
+            };
+        });
+    }
+
+    async loadBalancerMinutes(start: Date, end: Date): Promise<LoadBalancerMinute[]> {
+        const lb = this.options.loadBalancer;
+        if (!lb) throw new Error("the stack outputs name no load balancer (routing.loadBalancerArnSuffix)");
+        await this.checkRegion(this.options.region, "the load balancer");
+        const dims = { LoadBalancer: lb };
+        const series = await this.query(
+            [stat("m_requests", "RequestCount", dims, "Sum"), stat("m_elb5xx", "HTTPCode_ELB_5XX_Count", dims, "Sum"), filled("requests", "m_requests"), filled("elb5xx", "m_elb5xx")],
+            start,
+            end,
+        );
+        return series.minutes.map((minute) => ({ minute: new Date(minute), requests: series.value("requests", minute) ?? 0, elb5xx: series.value("elb5xx", minute) ?? 0 }));
+    }
+
+    private async checkRegion(resourceRegion: string, what: string): Promise<void> {
+        const configured = await this.options.client.config.region();
+        if (configured !== this.options.region || resourceRegion !== this.options.region) {
+            throw new RegionMismatchError(
+                `region mismatch: ${what} is in ${resourceRegion}, the stack's region is ${this.options.region} and CloudWatch is queried in ${configured}: metrics of another region read as "no data", so nothing is judged (run with the stack's region; check aws:region)`,
+            );
+        }
+    }
+
+    /** All pages of one aligned query, keyed by minute; only complete minutes older than the settle delay. */
+    private async query(queries: MetricDataQuery[], start: Date, end: Date) {
+        const startMs = ceilMinute(start.getTime());
+        const endMs = Math.min(floorMinute(end.getTime()), floorMinute(this.now().getTime() - this.options.settleDelayMs));
+        const values = new Map<string, Map<number, number>>();
+        if (endMs > startMs) {
+            let NextToken: string | undefined;
+            do {
+                const page: GetMetricDataCommandOutput = await this.options.client.send(
+                    new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(startMs), EndTime: new Date(endMs), ScanBy: "TimestampAscending", NextToken }),
+                );
+                for (const result of page.MetricDataResults ?? []) {
+                    const byMinute = values.get(result.Id!) ?? new Map<number, number>();
+                    (result.Timestamps ?? []).forEach((t, i) => byMinute.set(new Date(t).getTime(), result.Values![i]));
+                    values.set(result.Id!, byMinute);
+                }
+                NextToken = page.NextToken;
+            } while (NextToken);
+        }
+        const minutes: number[] = [];
+        for (let t = startMs; t < endMs; t += METRIC_PERIOD_MS) minutes.push(t);
+        return { minutes, value: (id: string, minute: number) => values.get(id)?.get(minute) };
+    }
+}
