@@ -16,7 +16,21 @@ import {
     parseExtraRules,
     scanManifestPaths,
 } from "../../apis";
-import { isMinorVersion } from "../../versions";
+import { EKS_SUPPORT_CALENDAR, minorOf, parseMinorVersion } from "../../versions";
+
+/** The oldest target the removal table starts at, and how far past the newest EKS version a target may go. */
+const OLDEST_TARGET = 16;
+const NEWEST_TARGET = minorOf(EKS_SUPPORT_CALENDAR[EKS_SUPPORT_CALENDAR.length - 1].version) + 2;
+
+/** Why `--target` is not a version this check can judge, or undefined. "1.3" is most likely 1.30. */
+export function targetProblem(target: string): string | undefined {
+    const minor = parseMinorVersion(target);
+    if (minor === undefined) return `--target "${target}" is not a Kubernetes minor version like "1.33"`;
+    if (minor < 10 && minor * 10 >= OLDEST_TARGET && minor * 10 <= NEWEST_TARGET) return `--target "${target}" is not a version this check knows (did you mean "1.${minor}0"?)`;
+    if (minor < OLDEST_TARGET) return `--target "${target}" is older than the removals this check knows (from 1.${OLDEST_TARGET}): give a version between 1.${OLDEST_TARGET} and 1.${NEWEST_TARGET}`;
+    if (minor > NEWEST_TARGET) return `--target "${target}" is newer than any Kubernetes version this check knows (up to 1.${NEWEST_TARGET}): its removals would be missed; give a version between 1.${OLDEST_TARGET} and 1.${NEWEST_TARGET}`;
+    return undefined;
+}
 
 export interface CheckApisOptions {
     target: string;
@@ -30,8 +44,9 @@ export interface CheckApisIO extends CommandIO {
 }
 
 export async function runCheckApisCommand(options: CheckApisOptions, io: CheckApisIO): Promise<number> {
-    if (!isMinorVersion(options.target)) {
-        io.stderr(`--target "${options.target}" is not a Kubernetes minor version like "1.33"\n`);
+    const badTarget = targetProblem(options.target);
+    if (badTarget) {
+        io.stderr(`${badTarget}\n`);
         return 2;
     }
     if (options.paths.length === 0) {
@@ -59,6 +74,10 @@ export async function runCheckApisCommand(options: CheckApisOptions, io: CheckAp
     const scan = await scanManifestPaths(options.paths, options.target, rules, io.readStdin);
     for (const note of scan.skipped) io.stderr(`skipped ${note}\n`);
     for (const error of scan.errors) io.stderr(`${error}\n`);
+    if (scan.errors.length === 0 && scan.files === 0) {
+        io.stderr(`no .yaml, .yml or .json file under ${options.paths.join(", ")}: nothing was checked; give the manifests' folder (render Helm charts with \`helm template\` and pipe them with -)\n`);
+        return 2;
+    }
     // A scan that could not read everything is no verdict: what was found is shown, but never a
     // "nothing removed" line, and the exit code is 2.
     if (scan.errors.length > 0) {

@@ -4,7 +4,8 @@
  */
 import * as fs from "fs";
 import { loadYaml, YamlLimitError } from "../../yaml";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseDurationMs } from "../../config/values";
 import { crdDiffToJson, diffCrdSets, formatCrdDiffHuman, parseCrdStreams, parseRuleOverrides, RuleOverrides, RuleOverridesError, Verdict, VERDICT_ORDER } from "../../crd";
 import { CrdSourceError, CrdSourceOptions, CrdSourceResult } from "../../crd/sources/types";
 import { CommandIO, processIO } from "../io";
@@ -55,11 +56,22 @@ function readRules(file: string): RuleOverrides {
     return parseRuleOverrides(document, file);
 }
 
+/** `--timeout`: whole milliseconds above zero, or a duration like "30s" or "2m". */
+export function parseTimeoutMs(value: string): number {
+    const trimmed = value.trim();
+    const ms = /^\d+$/.test(trimmed) ? Number(trimmed) : parseDurationMs(trimmed);
+    if (ms === undefined || ms <= 0) {
+        throw new InvalidArgumentError(`"${value}" is not a timeout: give milliseconds like 30000, or a duration like 30s or 2m`);
+    }
+    return ms;
+}
+
 export async function runCrdDiff(options: CrdDiffCommandOptions, io: CommandIO, load: SourceLoader = defaultLoader): Promise<number> {
     try {
         const ruleOverrides = options.rules ? readRules(options.rules) : {};
         const sourceOptions: CrdSourceOptions = { timeoutMs: options.timeout, cacheDir: options.cache ? undefined : null, kubeconfigPath: options.kubeconfig };
         const [oldSource, newSource] = await Promise.all([load(options.old, sourceOptions), load(options.new, sourceOptions)]);
+        for (const note of [...(oldSource.notes ?? []), ...(newSource.notes ?? [])]) io.stderr(`bluegreen crd-diff: ${note}\n`);
         const oldSet = parseCrdStreams(oldSource.streams, { live: oldSource.live, label: `the old CRD set (${options.old})` });
         const newSet = parseCrdStreams(newSource.streams, { live: newSource.live, label: `the new CRD set (${options.new})` });
         const result = diffCrdSets(oldSet, newSet, { ruleOverrides });
@@ -84,7 +96,7 @@ export function registerCrdDiffCommand(program: Command): void {
         .addOption(new Option("--fail-on <class>", "lowest verdict that exits 1").choices([...FAIL_ON]).default("breaking"))
         .option("--rules <file>", "YAML/JSON file moving rules to other classes, e.g. { rules: { enum-value-added: breaking } }")
         .option("--kubeconfig <path>", "kubeconfig for kube: sources (default: the usual loading rules)")
-        .option("--timeout <ms>", "download timeout per request, in milliseconds", (v) => Number(v))
+        .option("--timeout <ms>", "download timeout per request, in milliseconds (or a duration like 30s)", parseTimeoutMs)
         .option("--no-cache", "do not use the download cache")
         .action(async (oldSpec: string, newSpec: string, opts: Omit<CrdDiffCommandOptions, "old" | "new">) => {
             process.exitCode = await runCrdDiff({ ...opts, old: oldSpec, new: newSpec }, processIO);

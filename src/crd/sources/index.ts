@@ -34,11 +34,28 @@ function listManifests(dir: string): string[] {
     return out;
 }
 
-async function loadLocal(spec: string, options: CrdSourceOptions): Promise<CrdStream[]> {
+const CRD_KIND = /^kind:\s*["']?CustomResourceDefinition["']?\s*$/m;
+
+/** CRD files under a kustomization's directory that it does not list: kustomize leaves them out, and so does the comparison. */
+function unlistedCrdFiles(dir: string, streams: readonly CrdStream[]): string[] {
+    const read = new Set(streams.map((s) => path.resolve(s.origin)));
+    return listManifests(dir).filter((file) => {
+        if (read.has(path.resolve(file)) || /^(kustomization\.ya?ml|Kustomization)$/.test(path.basename(file))) return false;
+        return CRD_KIND.test(fs.readFileSync(file, "utf8"));
+    });
+}
+
+async function loadLocal(spec: string, options: CrdSourceOptions, notes: string[] = []): Promise<CrdStream[]> {
     if (!fs.existsSync(spec)) throw new CrdSourceError(`${spec} does not exist (expected a file, directory, URL, chart:${(options.schemes ?? []).map((s) => `, ${s.prefix}`).join("")} or kube: source)`);
     if (fs.statSync(spec).isDirectory()) {
         const kustomization = findKustomization(spec);
-        if (kustomization) return loadLocalKustomization(kustomization, options);
+        if (kustomization) {
+            const streams = await loadLocalKustomization(kustomization, options);
+            for (const file of unlistedCrdFiles(spec, streams)) {
+                notes.push(`skipped ${file}: it holds a CRD but ${kustomization} does not list it, so \`kubectl apply -k\` would not install it either; name the file as a source too (comma-separated) to compare it`);
+            }
+            return streams;
+        }
         const files = listManifests(spec);
         if (files.length === 0) throw new CrdSourceError(`${spec} holds no .yaml, .yml or .json file`);
         return files.map((file) => ({ origin: file, text: fs.readFileSync(file, "utf8") }));
@@ -72,10 +89,11 @@ export async function loadCrdSource(spec: string, options: CrdSourceOptions = {}
     }
     // URLs and paths, one or several separated by commas.
     const streams: CrdStream[] = [];
+    const notes: string[] = [];
     for (const part of spec.split(",").map((p) => p.trim()).filter(Boolean)) {
-        if (!/^https?:\/\//.test(part)) streams.push(...(await loadLocal(part, options)));
+        if (!/^https?:\/\//.test(part)) streams.push(...(await loadLocal(part, options, notes)));
         else if (isKustomizationUrl(part)) streams.push(...(await loadRemoteKustomization(part, options)));
         else streams.push({ origin: part, text: await fetchText(part, { ...options, what: "the CRD manifest" }) });
     }
-    return result(streams);
+    return notes.length ? { ...result(streams), notes } : result(streams);
 }

@@ -2,6 +2,9 @@
  * CRDs as a live cluster has them, read through the Kubernetes API with a kubeconfig. The custom
  * objects API returns them as the API server sends them (no client-side renaming of schema keys).
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import type * as K8s from "@kubernetes/client-node";
 import { CrdSourceError, CrdStream } from "./types";
 
@@ -16,7 +19,25 @@ export interface LiveCrdRequest {
     timeoutMs?: number;
 }
 
+/**
+ * Where the usual loading rules would find a kubeconfig: $KUBECONFIG's files, ~/.kube/config, or
+ * the in-cluster service account. Without any, client-node falls back to http://localhost:8080 and
+ * the read fails with a misleading connection or TLS error, so that case is named instead.
+ */
+export function defaultKubeconfigProblem(env: NodeJS.ProcessEnv = process.env, home: string = env.HOME || os.homedir(), exists: (file: string) => boolean = fs.existsSync): string | undefined {
+    const listed = (env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f !== "");
+    if (listed.some(exists)) return undefined;
+    if (listed.length === 0 && exists(path.join(home, ".kube", "config"))) return undefined;
+    if (env.KUBERNETES_SERVICE_HOST && exists("/var/run/secrets/kubernetes.io/serviceaccount/token")) return undefined;
+    const looked = listed.length ? `$KUBECONFIG (${listed.join(path.delimiter)}) names no existing file` : `KUBECONFIG is not set and ${path.join(home, ".kube", "config")} does not exist`;
+    return `no kubeconfig found: ${looked}; pass --kubeconfig <file>, or write one with \`aws eks update-kubeconfig --name <cluster> --region <region>\``;
+}
+
 export async function loadKubeConfig(request: Omit<LiveCrdRequest, "groups">): Promise<K8s.KubeConfig> {
+    if (request.kubeconfig === undefined && request.kubeconfigPath === undefined) {
+        const problem = defaultKubeconfigProblem();
+        if (problem) throw new CrdSourceError(problem);
+    }
     const k8s = await import("@kubernetes/client-node");
     const kc = new k8s.KubeConfig();
     try {
@@ -47,8 +68,8 @@ async function withTimeout<T>(call: Promise<T>, timeoutMs: number | undefined, s
 }
 
 export async function readLiveCrds(request: LiveCrdRequest): Promise<CrdStream[]> {
-    const k8s = await import("@kubernetes/client-node");
     const kc = await loadKubeConfig(request);
+    const k8s = await import("@kubernetes/client-node");
     const server = kc.getCurrentCluster()!.server;
     const api = kc.makeApiClient(k8s.CustomObjectsApi);
     let list: { items?: Array<Record<string, unknown>> };

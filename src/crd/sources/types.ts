@@ -16,6 +16,8 @@ export interface CrdSourceResult {
     streams: CrdStream[];
     /** True when read from a live cluster: `status.storedVersions` is then meaningful to the diff. */
     live: boolean;
+    /** What the user should know about how the source was read (e.g. CRD files a kustomization leaves out). */
+    notes?: string[];
 }
 
 export interface CrdSourceOptions {
