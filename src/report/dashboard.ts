@@ -10,7 +10,7 @@
  */
 import { COLORS, Color } from "../config/colors";
 import { COLOR_HEX } from "./palette";
-import { WEIGHT_METRIC, WEIGHTS_NAMESPACE } from "./weights-metric";
+import { weightDimensions, WEIGHT_METRIC, WEIGHTS_NAMESPACE } from "./metric-names";
 
 export interface DashboardApp {
     name: string;
@@ -98,7 +98,7 @@ function targetHealth(input: DashboardInput, app: DashboardApp, period: number):
 
 function environmentRow(input: DashboardInput, period: number): DashboardWidget[] {
     const weights = metricWidget(input.region, "Traffic weights (% per color, published by the cutover)", COLORS.map((color) => [
-        WEIGHTS_NAMESPACE, WEIGHT_METRIC, "Environment", input.environment, "Color", color,
+        WEIGHTS_NAMESPACE, WEIGHT_METRIC, ...weightDimensions(input.environment, color).flatMap((d) => [d.Name, d.Value]),
         { stat: "Maximum", period, label: color, color: COLOR_HEX[color] },
     ]), { yAxis: { left: { min: 0, max: 100, showUnits: false } } });
     const lb = ["LoadBalancer", input.loadBalancer];

@@ -6,17 +6,9 @@
  */
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { COLORS, Weights } from "../config/colors";
+import { weightDimensions, WEIGHT_METRIC, WEIGHTS_NAMESPACE } from "./metric-names";
 
-export const WEIGHTS_NAMESPACE = "Bluegreen";
-export const WEIGHT_METRIC = "TrafficWeight";
-
-/** The metric's dimensions for one color: what the dashboard's widget asks for. */
-export function weightDimensions(environment: string, color: string): { Name: string; Value: string }[] {
-    return [
-        { Name: "Environment", Value: environment },
-        { Name: "Color", Value: color },
-    ];
-}
+export { weightDimensions, WEIGHT_METRIC, WEIGHTS_NAMESPACE };
 
 /**
  * Puts the weights of both colors (percent of user traffic) at `at`. Throws what CloudWatch throws:
