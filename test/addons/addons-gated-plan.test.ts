@@ -64,7 +64,8 @@ describe("the program with the CRD gate's dependencies injected", () => {
             spec: source.spec,
         });
         expect(crd.retainOnDelete).toBe(true);
-        expect(crd.provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", "dev-green-k8s").urn);
+        // Green's cluster, through the provider that adopts a CRD kept from an earlier install.
+        expect(crd.provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", "dev-green-addons-crd-adopt").urn);
         expect(resourceNamed(plan, "kubernetes:helm.sh/v3:Release", "dev-green-addons-aws-load-balancer-controller-release").dependencies).toContain(crd.urn);
 
         expect(plan.outputs.crdChanges).toEqual({
