@@ -109,6 +109,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
                 clusterReady: cluster.readyForWorkloads,
                 argocdAdminPassword,
                 routedHostnames: config.routing?.apps.flatMap((app) => app.hostnames) ?? [],
+                kubeconfig: cluster.kubeconfig,
             }, { parent: this, providers: { aws: colorProvider, kubernetes: cluster.provider } });
         }
 

@@ -48,6 +48,12 @@ export interface ClusterAddonArgs<Settings> {
     crds: AddonCrdsOfColor;
     /** The cluster's resources workloads need (node groups, coredns, the pod identity agent). */
     clusterReady: pulumi.Input<pulumi.Resource>[];
+    /**
+     * The provider CRDs are applied with: one that adopts an existing object (server-side apply
+     * upsert). Safe for CRDs only: they are never deleted by Pulumi (retainOnDelete), so a
+     * create-then-delete cannot remove an adopted object, and the CRD gate judged their change.
+     */
+    crdProvider?: k8s.Provider;
     /** Releases this add-on's release waits for (and outlives it on destroy): add-ons whose webhooks cover its objects. */
     after?: pulumi.Resource[];
 }
@@ -70,6 +76,9 @@ export function mergeValues(base: Record<string, unknown>, override: Record<stri
     return out;
 }
 
+/** pulumi-kubernetes: server-side apply takes over fields other field managers own. */
+export const PATCH_FORCE = "pulumi.com/patchForce";
+
 /**
  * The CRD as it is applied: status and server-set metadata dropped, labelled with its add-on (so the
  * CRD gate can tell it from other CRDs of the same API group).
@@ -78,7 +87,10 @@ export function crdManifest(object: Record<string, unknown>, addon: AddonId): Re
     const { status: _status, metadata, ...rest } = object as { status?: unknown; metadata?: Record<string, unknown> };
     const { resourceVersion: _rv, uid: _uid, generation: _g, creationTimestamp: _c, managedFields: _m, ...keptMetadata } = metadata ?? {};
     const labels = (keptMetadata.labels ?? {}) as Record<string, string>;
-    return { ...rest, metadata: { ...keptMetadata, labels: { ...labels, [ADDON_CRD_LABEL]: addon } } };
+    const annotations = (keptMetadata.annotations ?? {}) as Record<string, string>;
+    // A retained CRD of an earlier install is adopted on re-enable (see ClusterAddons' adopting provider);
+    // its fields belong to that install's field manager, so the apply takes them over (a change the CRD gate judged).
+    return { ...rest, metadata: { ...keptMetadata, labels: { ...labels, [ADDON_CRD_LABEL]: addon }, annotations: { ...annotations, [PATCH_FORCE]: "true" } } };
 }
 
 const IAM_ROLE_NAME_MAX = 64;
@@ -117,7 +129,7 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
             ? undefined
             : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: catalog.namespace } }, { parent: this, dependsOn: args.clusterReady });
 
-        this.crds = this.applyCrds(name, definition.id, args.crds, args.clusterReady);
+        this.crds = this.applyCrds(name, definition.id, args.crds, args.clusterReady, args.crdProvider);
 
         const dependsOn: pulumi.Input<pulumi.Resource>[] = [...this.crds, ...args.clusterReady, ...(namespace ? [namespace] : [])];
         const account = catalog.serviceAccount;
@@ -156,14 +168,16 @@ export class ClusterAddon<Settings> extends pulumi.ComponentResource {
         this.registerOutputs({ version: this.version, roleArn: this.roleArn });
     }
 
-    private applyCrds(name: string, addon: AddonId, crds: AddonCrdsOfColor, clusterReady: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
-        // Kept on removal: deleting a CRD deletes every custom resource of its kinds.
-        const options = { parent: this, retainOnDelete: true, dependsOn: clusterReady };
+    private applyCrds(name: string, addon: AddonId, crds: AddonCrdsOfColor, clusterReady: pulumi.Input<pulumi.Resource>[], provider?: k8s.Provider): pulumi.Resource[] {
+        // Kept on removal: deleting a CRD deletes every custom resource of its kinds. Kept CRDs are
+        // adopted when the add-on is enabled again (pulumi-kubernetes >= 4.29 refuses to create an
+        // object that exists unless its provider upserts).
+        const options = { parent: this, retainOnDelete: true, dependsOn: clusterReady, ...(provider ? { provider } : {}) };
         const apply = (crdName: string, manifest: Record<string, unknown>) =>
             new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-crd-${crdName}`, manifest as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs, options);
         if (crds.crds) return crds.crds.map((crd) => apply(crd.name, crdManifest(crd.object, addon)));
         return crds.crdNames.map((crdName) => apply(crdName, {
-            metadata: { name: crdName, labels: { [ADDON_CRD_LABEL]: addon } },
+            metadata: { name: crdName, labels: { [ADDON_CRD_LABEL]: addon }, annotations: { [PATCH_FORCE]: "true" } },
             spec: crds.lockRefs?.[crdName] ? `<${crds.lockRefs[crdName]}, read from the cache or verified against it at deploy time>` : CRD_CONTENT_FETCHED_AT_DEPLOY,
         }));
     }

@@ -6,6 +6,7 @@
  * installed first and removed last: every other release depends on theirs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { AddonsConfig, Color } from "../../src/config";
 import { ADDON_IDS, AddonId, AddonSettings, webhookProviders } from "../../src/addons/registry";
 import { AddonCrdsOfColor } from "../../src/addons/crd-gate";
@@ -23,6 +24,8 @@ export interface ClusterAddonsArgs {
     crds: Partial<Record<AddonId, AddonCrdsOfColor>>;
     clusterReady: pulumi.Input<pulumi.Resource>[];
     argocdAdminPassword?: pulumi.Input<string>;
+    /** The cluster's kubeconfig: for the provider that adopts retained CRDs when an add-on is enabled again. */
+    kubeconfig?: pulumi.Input<string>;
     /** The hostnames the routing publishes in Route 53 (routing.apps[].hostnames). */
     routedHostnames?: readonly string[];
 }
@@ -37,12 +40,19 @@ export class ClusterAddons extends pulumi.ComponentResource {
             routedHostnames: args.routedHostnames ?? [],
         };
         const providers = webhookProviders();
+        const crdProvider = args.kubeconfig === undefined ? undefined : new k8s.Provider(`${name}-crd-adopt`, {
+            kubeconfig: args.kubeconfig,
+            enableServerSideApply: true,
+            clusterIdentifier: args.clusterName,
+            // Only the add-ons' CRDs use this provider (see ClusterAddonArgs.crdProvider).
+            upsertExistingObjects: true,
+        }, { parent: this });
         const install = <K extends AddonId>(id: K): ClusterAddon<unknown> => {
             const crds = args.crds[id];
             if (!crds) throw new pulumi.ResourceError(`${id} is enabled on ${args.color} but the CRD gate has no entry for it: prepareAddonCrds must run on the same config`, this);
             const after = providers.filter((p) => p !== id).flatMap((p) => (this.addons[p] ? [this.addons[p]!.release] : []));
             const definition = addonDefinition(id);
-            return new ClusterAddon(`${name}-${id}`, { definition, settings: args.config[id] as AddonSettings<K>, context, crds, clusterReady: args.clusterReady, after }, { parent: this }) as ClusterAddon<unknown>;
+            return new ClusterAddon(`${name}-${id}`, { definition, settings: args.config[id] as AddonSettings<K>, context, crds, clusterReady: args.clusterReady, after, crdProvider }, { parent: this }) as ClusterAddon<unknown>;
         };
         // Webhook providers first, so the others can wait for their releases.
         for (const id of [...providers, ...ADDON_IDS.filter((i) => !providers.includes(i))]) {

@@ -60,11 +60,12 @@ describe("the program with the CRD gate's dependencies injected", () => {
         expect(crd.inputs).toEqual({
             apiVersion: "apiextensions.k8s.io/v1",
             kind: "CustomResourceDefinition",
-            metadata: { name: "widgets.elbv2.k8s.aws", labels: { [ADDON_CRD_LABEL]: "aws-load-balancer-controller" } },
+            metadata: { name: "widgets.elbv2.k8s.aws", labels: { [ADDON_CRD_LABEL]: "aws-load-balancer-controller" }, annotations: { "pulumi.com/patchForce": "true" } },
             spec: source.spec,
         });
         expect(crd.retainOnDelete).toBe(true);
-        expect(crd.provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", "dev-green-k8s").urn);
+        // Green's cluster, through the provider that adopts a CRD kept from an earlier install.
+        expect(crd.provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", "dev-green-addons-crd-adopt").urn);
         expect(resourceNamed(plan, "kubernetes:helm.sh/v3:Release", "dev-green-addons-aws-load-balancer-controller-release").dependencies).toContain(crd.urn);
 
         expect(plan.outputs.crdChanges).toEqual({
@@ -98,7 +99,7 @@ describe("the program with the CRD gate's dependencies injected", () => {
         expect(crds.map((c) => c.inputs)).toEqual([{
             apiVersion: "apiextensions.k8s.io/v1",
             kind: "CustomResourceDefinition",
-            metadata: { name: "dnsendpoints.externaldns.k8s.io", labels: { [ADDON_CRD_LABEL]: "external-dns" } },
+            metadata: { name: "dnsendpoints.externaldns.k8s.io", labels: { [ADDON_CRD_LABEL]: "external-dns" }, annotations: { "pulumi.com/patchForce": "true" } },
             spec: "<fetched at deploy time from the add-on's CRD source>",
         }]);
         expect(plan.outputs.crdGateNotes).toEqual([expect.stringMatching(/^CRD gate skipped offline: the plan makes no network call/)]);

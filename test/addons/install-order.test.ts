@@ -60,4 +60,22 @@ describe("add-on install and removal order", () => {
             expect(release(color, "argocd").dependencies).toContain(release(color, "aws-load-balancer-controller").urn);
         }
     });
+
+    test("re-enabling an add-on adopts its retained CRDs: they use a provider that upserts, and take over fields (patchForce); nothing else does", () => {
+        for (const color of ["blue", "green"]) {
+            const adopt = resourceNamed(plan, "pulumi:providers:kubernetes", `dev-${color}-addons-crd-adopt`);
+            expect(adopt.inputs).toMatchObject({ upsertExistingObjects: "true", enableServerSideApply: "true" });
+            const crds = plan.resources.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition" && r.name.startsWith(`dev-${color}-`));
+            expect(crds.length).toBeGreaterThanOrEqual(9);
+            for (const crd of crds) {
+                expect(crd.provider).toBe(adopt.urn);
+                expect(crd.retainOnDelete).toBe(true);
+                expect((crd.inputs.metadata as { annotations: Record<string, string> }).annotations["pulumi.com/patchForce"]).toBe("true");
+            }
+            // Everything else (namespaces, releases, the root app) keeps the cluster's provider, which refuses to create what exists.
+            const users = plan.resources.filter((r) => r.provider === adopt.urn);
+            expect(users.every((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")).toBe(true);
+            expect(resourceNamed(plan, "kubernetes:core/v1:Namespace", `dev-${color}-addons-argocd-namespace`).provider).toBe(resourceNamed(plan, "pulumi:providers:kubernetes", `dev-${color}-k8s`).urn);
+        }
+    });
 });
