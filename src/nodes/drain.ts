@@ -90,7 +90,11 @@ export async function drainNodes(clients: DrainClients, clock: Clock, options: D
         report.cordoned.push(name);
         say(`cordoned ${name}`);
     }
-    if (options.until === "cordon" || nodes.length === 0) return stop(report, "cordon");
+    if (nodes.length === 0) {
+        report.ok = true;
+        return report;
+    }
+    if (options.until === "cordon") return stop(report, "cordon");
 
     for (const name of report.nodes) {
         const drained = await drainNode(clients, clock, name, options);

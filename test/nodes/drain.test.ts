@@ -164,3 +164,11 @@ test("going back: uncordon makes the old nodes schedulable again", async () => {
     expect(await uncordonNodes(clients, OLD)).toEqual(["old-1", "old-2"]);
     expect(cluster.nodes.every((n) => n.spec.unschedulable !== true)).toBe(true);
 });
+
+test("no node left in the old group (already removed, or resumed after the end) is nothing to do, not an error", async () => {
+    const { clients, cluster } = await start((c) => c.nodes.splice(0, 2));
+    const report = await drainNodes(clients, fakeClock(), options());
+    expect(report).toMatchObject({ ok: true, nodes: [], drains: [] });
+    expect(report.stoppedAfter).toBeUndefined();
+    expect(cluster.evictions).toEqual([]);
+});

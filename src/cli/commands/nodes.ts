@@ -109,7 +109,11 @@ export async function runNodesDrainCommand(
 
 export function formatDrainReport(report: DrainReport, options: NodesDrainOptions): string {
     const rerun = `bluegreen nodes drain --stack ${options.stack} --color ${options.color} ${options.nodeGroup ? `--node-group ${options.nodeGroup}` : `--selector '${options.selector}'`}`;
-    const lines: string[] = [`${report.nodes.length} node(s): ${report.cordoned.length} cordoned now, ${report.alreadyCordoned.length} already cordoned`];
+    const lines: string[] = [
+        report.nodes.length === 0
+            ? `no node matches ${report.selector}: nothing to drain (the group is already empty or removed, or the selector is wrong)`
+            : `${report.nodes.length} node(s): ${report.cordoned.length} cordoned now, ${report.alreadyCordoned.length} already cordoned`,
+    ];
     for (const drain of report.drains) {
         lines.push(`${drain.node}: ${drain.state}; evicted ${drain.evicted.length}${drain.emptyDirDeleted.length ? ` (emptyDir data deleted: ${drain.emptyDirDeleted.join(", ")})` : ""}; left alone ${drain.leftAlone.length} (DaemonSet/mirror pods)${drain.waitedOnDisruptionBudget.length ? `; waited on a PodDisruptionBudget for ${drain.waitedOnDisruptionBudget.join(", ")}` : ""}`);
         for (const blocker of drain.blockers) lines.push(`  blocked by ${blocker}`);
