@@ -1,7 +1,8 @@
 /**
  * Drains the nodes of an old node group the way the surge method needs it (`kubectl drain
  * --ignore-daemonsets --delete-emptydir-data`, then "are the workloads really available?"):
- * 1. cordon every selected node;
+ * 1. with a replacement group named, nothing happens until one of its nodes is Ready; then cordon
+ *    every selected node;
  * 2. per node, evict its pods through the Eviction API (policy/v1), so PodDisruptionBudgets decide:
  *    a 429 is a PDB saying "not now", retried with backoff until the node's timeout, then reported
  *    with the pods and the refusal that blocked it;
@@ -32,6 +33,8 @@ export interface DrainOptions {
     pollMs: number;
     /** Evict pods no controller manages (they will not come back). */
     force: boolean;
+    /** The replacement group's nodes: nothing is cordoned until at least one of them is Ready. */
+    replacementSelector?: string;
     /** Stop after this step; the next run continues. */
     until?: DrainStep;
     progress?: (line: string) => void;
@@ -66,6 +69,8 @@ export interface DrainReport {
     drains: NodeDrainReport[];
     workloads?: WorkloadWait;
     stoppedAfter?: DrainStep;
+    /** Why nothing was done (the replacement has no Ready node). */
+    notStarted?: string;
     ok: boolean;
 }
 
@@ -79,6 +84,15 @@ export async function drainNodes(clients: DrainClients, clock: Clock, options: D
     if (nodes.length === 0) {
         report.ok = true;
         say(`no node matches ${options.nodeSelector}: nothing to drain (already removed, or a wrong selector)`);
+        return report;
+    }
+    if (options.replacementSelector !== undefined) {
+        const replacement = (await clients.core.listNode({ labelSelector: options.replacementSelector })).items;
+        const ready = replacement.filter((n) => !n.spec?.unschedulable && n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+        if (ready.length === 0) {
+            report.notStarted = `the replacement (${options.replacementSelector}) has no Ready, schedulable node (${replacement.length} node(s) found): the old nodes' pods would have nowhere to go; run pulumi up with the replacement block and wait until its nodes are Ready, then run again`;
+            return report;
+        }
     }
     for (const node of nodes) {
         const name = node.metadata!.name!;
@@ -90,7 +104,7 @@ export async function drainNodes(clients: DrainClients, clock: Clock, options: D
         report.cordoned.push(name);
         say(`cordoned ${name}`);
     }
-    if (options.until === "cordon" || nodes.length === 0) return stop(report, "cordon");
+    if (options.until === "cordon") return stop(report, "cordon");
 
     for (const name of report.nodes) {
         const drained = await drainNode(clients, clock, name, options);

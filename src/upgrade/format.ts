@@ -6,7 +6,8 @@ export function formatUpgradePlanHuman(plan: UpgradePlan): string {
     plan.steps.forEach((step, i) => {
         lines.push(`${i + 1}. ${step.title}`);
         for (const detail of step.details) lines.push(`     ${detail}`);
-        for (const action of step.actions) lines.push(`     $ ${action}`);
+        // Commands get a prompt; edits of the stack file are said as such.
+        for (const action of step.actions) lines.push(/^(pulumi|bluegreen|aws|kubectl) /.test(action) ? `     $ ${action}` : `     → ${action}`);
     });
     if (plan.method === "new color") {
         lines.push("", "Use a new color instead for:");

@@ -164,3 +164,27 @@ test("going back: uncordon makes the old nodes schedulable again", async () => {
     expect(await uncordonNodes(clients, OLD)).toEqual(["old-1", "old-2"]);
     expect(cluster.nodes.every((n) => n.spec.unschedulable !== true)).toBe(true);
 });
+
+test("no node left in the old group (already removed, or resumed after the end) is nothing to do, not an error", async () => {
+    const { clients, cluster } = await start((c) => c.nodes.splice(0, 2));
+    const report = await drainNodes(clients, fakeClock(), options());
+    expect(report).toMatchObject({ ok: true, nodes: [], drains: [] });
+    expect(report.stoppedAfter).toBeUndefined();
+    expect(cluster.evictions).toEqual([]);
+});
+
+test("nothing is cordoned while the replacement group has no Ready node", async () => {
+    const NEW = "eks.amazonaws.com/nodegroup=system-bbbb2222";
+    const { clients, cluster } = await start((c) => {
+        c.nodes[2].status.conditions[0].status = "False";
+        c.pods.push(pod("shop", "web-1", "old-1"));
+    });
+    const report = await drainNodes(clients, fakeClock(), options({ replacementSelector: NEW }));
+    expect(report.ok).toBe(false);
+    expect(report.notStarted).toMatch(/the replacement \(eks\.amazonaws\.com\/nodegroup=system-bbbb2222\) has no Ready, schedulable node \(1 node\(s\) found\)/);
+    expect(cluster.requests.filter((r) => r.startsWith("PATCH"))).toEqual([]);
+    expect(cluster.nodes.some((n) => n.spec.unschedulable)).toBe(false);
+    expect(cluster.evictions).toEqual([]);
+    cluster.nodes[2].status.conditions[0].status = "True";
+    expect((await drainNodes(clients, fakeClock(), options({ replacementSelector: NEW }))).ok).toBe(true);
+});

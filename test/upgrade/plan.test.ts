@@ -161,3 +161,10 @@ describe("EKS managed add-on versions, from the EKS API", () => {
         expect(step.details[0]).toBe("vpc-cni: v1.19.5-eksbuild.3 (EKS's default on 1.33; pinned v1.18.0-eksbuild.1 is not compatible)");
     });
 });
+
+test("an EKS API failure says what failed and how to plan without it", async () => {
+    const { explainEksFailures } = await import("../../src/cli/commands/upgrade");
+    const failing = explainEksFailures(async () => { throw new Error("Could not load credentials from any providers"); }, "eu-west-1");
+    await expect(planUpgrade({ stack: "dev", config: config(clusterSpec("1.32")), color: "blue", to: "1.33" }, { managedAddonVersions: failing }))
+        .rejects.toThrow("could not ask the EKS API in eu-west-1 for vpc-cni versions on 1.33 (Could not load credentials from any providers): set AWS credentials for the account, or plan with --offline");
+});

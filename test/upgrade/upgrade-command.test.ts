@@ -21,6 +21,7 @@ test("dev's blue 1.32 → 1.33: numbered steps with the exact commands, exit 0",
     expect(text()).toMatch(/^In-place upgrade of blue \(stack dev\): 1\.32 → 1\.33, method: in place\n1\. control plane 1\.32 → 1\.33\n/);
     expect(text()).toContain("$ pulumi config set --path 'bluegreen:clusters.blue.version' '1.33' --stack dev");
     expect(text()).toContain("$ bluegreen nodes drain --stack dev --color blue --node-group system");
+    expect(text()).toContain("→ promote in stacks/Pulumi.dev.yaml: clusters.blue.nodeGroups[0].generation: 1, and delete its replacement block");
 });
 
 test("--json prints the plan as data", async () => {

@@ -34,7 +34,7 @@ export interface NodesDrainOptions {
 export const EKS_NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
 
 /** The selector of the nodes to drain, and the cluster (context) they belong to. */
-export function drainTarget(options: NodesDrainOptions): { selector: string; cluster: string; what: string } {
+export function drainTarget(options: NodesDrainOptions): { selector: string; cluster: string; what: string; replacementSelector?: string } {
     if (!isColor(options.color)) throw new UserInputError(`--color "${options.color}" is not a color: use blue or green`);
     if ((options.nodeGroup === undefined) === (options.selector === undefined)) throw new UserInputError("give either --node-group <name> or --selector <label selector>");
     const stackFile = readStackFile(options.cwd, options.stack);
@@ -59,7 +59,12 @@ export function drainTarget(options: NodesDrainOptions): { selector: string; clu
                 `Set clusters.${options.color}.nodeGroups[${index}].replacement (e.g. { version: "<minor>" }) and run pulumi up first, so the new group's nodes are Ready`,
         );
     }
-    return { selector: `${EKS_NODEGROUP_LABEL}=${current.nodeGroupName}`, cluster, what: `node group ${group.name} (EKS ${current.nodeGroupName}${replacement ? `, replaced by ${replacement.nodeGroupName}` : ""})` };
+    return {
+        selector: `${EKS_NODEGROUP_LABEL}=${current.nodeGroupName}`,
+        replacementSelector: replacement ? `${EKS_NODEGROUP_LABEL}=${replacement.nodeGroupName}` : undefined,
+        cluster,
+        what: `node group ${group.name} (EKS ${current.nodeGroupName}${replacement ? `, replaced by ${replacement.nodeGroupName}` : ""})`,
+    };
 }
 
 export async function kubeClients(kubeconfig: string | undefined, context: string): Promise<DrainClients & { kc: K8s.KubeConfig }> {
@@ -102,14 +107,19 @@ export async function runNodesDrainCommand(
     }
     const progress = options.json ? undefined : (line: string) => io.stdout(`  ${line}\n`);
     if (!options.json) io.stdout(`Draining ${target.what} on ${options.context ?? target.cluster}\n`);
-    const report = await drainNodes(clients, clock, { nodeSelector: target.selector, nodeTimeoutMs, workloadTimeoutMs, pollMs: 5_000, force: options.force ?? false, until: options.until as DrainStep | undefined, progress });
+    const report = await drainNodes(clients, clock, { nodeSelector: target.selector, replacementSelector: target.replacementSelector, nodeTimeoutMs, workloadTimeoutMs, pollMs: 5_000, force: options.force ?? false, until: options.until as DrainStep | undefined, progress });
     io.stdout(options.json ? JSON.stringify(report, null, 2) + "\n" : formatDrainReport(report, options));
     return report.ok ? 0 : 1;
 }
 
 export function formatDrainReport(report: DrainReport, options: NodesDrainOptions): string {
     const rerun = `bluegreen nodes drain --stack ${options.stack} --color ${options.color} ${options.nodeGroup ? `--node-group ${options.nodeGroup}` : `--selector '${options.selector}'`}`;
-    const lines: string[] = [`${report.nodes.length} node(s): ${report.cordoned.length} cordoned now, ${report.alreadyCordoned.length} already cordoned`];
+    if (report.notStarted) return `nothing done: ${report.notStarted}\n`;
+    const lines: string[] = [
+        report.nodes.length === 0
+            ? `no node matches ${report.selector}: nothing to drain (the group is already empty or removed, or the selector is wrong)`
+            : `${report.nodes.length} node(s): ${report.cordoned.length} cordoned now, ${report.alreadyCordoned.length} already cordoned`,
+    ];
     for (const drain of report.drains) {
         lines.push(`${drain.node}: ${drain.state}; evicted ${drain.evicted.length}${drain.emptyDirDeleted.length ? ` (emptyDir data deleted: ${drain.emptyDirDeleted.join(", ")})` : ""}; left alone ${drain.leftAlone.length} (DaemonSet/mirror pods)${drain.waitedOnDisruptionBudget.length ? `; waited on a PodDisruptionBudget for ${drain.waitedOnDisruptionBudget.join(", ")}` : ""}`);
         for (const blocker of drain.blockers) lines.push(`  blocked by ${blocker}`);

@@ -52,7 +52,15 @@ export async function onlineUpgradeDeps(region: string, projectDir: string): Pro
         import("../../upgrade/eks-addons"),
         import("../../addons/online-crds"),
     ]);
-    return { managedAddonVersions: eksAddonVersionResolver(new EKSClient({ region })), loadAddonCrds: (addon, version) => loadAddonCrdSet(addon, version, projectDir) };
+    return { managedAddonVersions: explainEksFailures(eksAddonVersionResolver(new EKSClient({ region })), region), loadAddonCrds: (addon, version) => loadAddonCrdSet(addon, version, projectDir) };
+}
+
+/** An EKS API failure (no credentials, no network) says what it was and how to plan without it. */
+export function explainEksFailures(resolve: NonNullable<UpgradePlanDeps["managedAddonVersions"]>, region: string): NonNullable<UpgradePlanDeps["managedAddonVersions"]> {
+    return (addon, version) =>
+        resolve(addon, version).catch((err: Error) => {
+            throw new Error(`could not ask the EKS API in ${region} for ${addon} versions on ${version} (${(err.message ?? String(err)).split("\n")[0]}): set AWS credentials for the account, or plan with --offline (managed add-on versions are then resolved at deploy time)`);
+        });
 }
 
 export async function runUpgradePlanCommand(options: UpgradePlanOptions, io: CommandIO, online: (region: string, projectDir: string) => Promise<UpgradePlanDeps> = onlineUpgradeDeps): Promise<number> {
