@@ -10,6 +10,7 @@ import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerCutoverCommand } from "./commands/cutover";
 import { registerPlanCommand } from "./commands/plan";
 import { registerPreflightCommand } from "./commands/preflight";
+import { registerRehearseCommand } from "./commands/rehearse";
 import { registerRollbackCommand } from "./commands/rollback";
 import { registerStatusCommand } from "./commands/status";
 import { reportFailure } from "./failure";
@@ -33,6 +34,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerCrdDiffCommand(program);
     registerCutoverCommand(program);
     registerRollbackCommand(program);
+    registerRehearseCommand(program);
     registerStatusCommand(program);
     registerCheckApisCommand(program);
     registerPreflightCommand(program);

@@ -371,6 +371,14 @@ const cutover = z.strictObject({
     interval: duration.default("30s"),
     minHealthyTargets: z.int().min(1).default(1),
     max5xxRate: z.number().min(0).max(1).default(0.01),
+    /** Fewer requests than this in a check's window make it inconclusive (never a pass). */
+    minRequests: z.int().min(0).default(50),
+    /** Gate errors (throttling, timeouts, 5xx from AWS or Kubernetes) in a row that count as one failure. */
+    consecutiveErrorLimit: z.int().min(1).default(4),
+    /** Failed gate checks tolerated per step before it falls back. */
+    failureLimit: z.int().min(0).default(0),
+    /** Where traffic goes when a step fails: `abort` = all back to the color that carried it before. */
+    onFailure: z.enum(["abort", "previous-step"]).default("abort"),
     /** The color that carried all traffic before the cutover in progress; written by `bluegreen cutover`. */
     previousColor: z.enum(COLORS).optional(),
 });

@@ -1,19 +1,49 @@
 /**
- * `bluegreen rollback`: all traffic back to the color that carried it before the cutover, in one
- * targeted update. Exit 0 done, 2 bad input or a failed operation.
+ * `bluegreen rollback`: all traffic back to the color that carried it before the cutover (from the
+ * record, else bluegreen:cutover.previousColor), after checking that color can take it; then keeps
+ * checking it. `--direct` moves the listener rules with the ELBv2 API when Pulumi, its backend or its
+ * lock is unavailable. Exit 0 rolled back, 1 refused / failed after the switch / update failed,
+ * 2 bad input, 3 lease held, 130 interrupted.
  */
 import { Command } from "commander";
 import { runRollback } from "../../cutover/run";
+import { parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
-import { OperatorDeps, realDeps } from "./operator";
+import { printOutcome } from "./cutover";
+import { localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt } from "./operator";
 
-export async function runRollbackCommand(options: { json: boolean }, io: CommandIO, deps: Pick<OperatorDeps, "stack">): Promise<number> {
+export interface RollbackCommandOptions {
+    stack: string;
+    cwd: string;
+    json: boolean;
+    force?: boolean;
+    direct?: boolean;
+    watch?: string;
+    events?: string;
+    breakLease?: boolean;
+}
+
+export async function runRollbackCommand(options: RollbackCommandOptions, io: CommandIO, deps: OperatorDeps | (() => Promise<OperatorDeps>)): Promise<number> {
     try {
-        const lines: string[] = [];
-        const outcome = await runRollback({ stack: deps.stack, log: (line) => (options.json ? lines.push(line) : io.stdout(`${line}\n`)) });
-        if (options.json) io.stdout(JSON.stringify({ ...outcome, log: lines }, null, 2) + "\n");
-        return 0;
+        const settings = operatorSettings(options);
+        const watchMs = parseDuration(options.watch ?? "2m");
+        const d = typeof deps === "function" ? await deps() : deps;
+        const view = await d.stack.read();
+        const runId = d.runId ?? newRunId(d.clock);
+        const events = operatorEvents(io, options, runId, d.clock);
+        try {
+            const to = view.previousColor ?? "blue";
+            const outcome = await runRollback(
+                { force: options.force === true, watchMs, direct: options.direct ? d.direct : undefined, targetHealth: d.targetHealth },
+                settings,
+                { stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId, rules: d.rules, identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: events.sink, gates: d.gates(view, to, settings) },
+            );
+            printOutcome(io, options.json, outcome, events.sink.events);
+            return outcome.exitCode;
+        } finally {
+            events.close();
+        }
     } catch (err) {
         return reportFailure(err, io, "rollback");
     }
@@ -22,11 +52,16 @@ export async function runRollbackCommand(options: { json: boolean }, io: Command
 export function registerRollbackCommand(program: Command): void {
     program
         .command("rollback")
-        .description("give 100% back to the color that carried traffic before the cutover, in one targeted update")
-        .requiredOption("--stack <name>", "Pulumi stack")
+        .description("give 100% back to the color that carried traffic before the cutover, after checking it can take it (exit 0 done, 1 refused or failed, 2 bad input, 3 lease held)")
+        .requiredOption("--stack <name>", "Pulumi stack (stack or org/project/stack)")
+        .option("--force", "roll back even when the receiving color has fewer healthy targets", false)
+        .option("--direct", "move the listener rules with the ELBv2 API (when Pulumi, its backend or its lock is unavailable)", false)
+        .option("--watch <duration>", "keep checking the receiving color this long after the switch", "2m")
+        .option("--break-lease", "take over a lease whose holder stopped renewing it (expired)", false)
+        .option("--events <file|->", "write every event as NDJSON to a file, or - for stdout")
         .option("--cwd <dir>", "Pulumi project directory", process.cwd())
         .option("--json", "print JSON", false)
-        .action(async (opts: { stack: string; cwd: string; json: boolean }) => {
-            process.exitCode = await runRollbackCommand(opts, processIO, await realDeps(opts));
+        .action(async (opts: RollbackCommandOptions) => {
+            process.exitCode = await withInterrupt((signal) => runRollbackCommand(opts, processIO, () => realDeps(opts, signal)));
         });
 }

@@ -1,0 +1,76 @@
+import { AddressInfo } from "net";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require("dynalite");
+import { DynamoCutoverStore, LeaseLostError } from "../../src/cutover/dynamo-store";
+import type { CutoverRecord, Lease } from "../../src/cutover/record";
+
+let server: { listen: (port: number, cb: () => void) => void; close: (cb: () => void) => void; address: () => AddressInfo };
+let client: DynamoDBClient;
+let tableNo = 0;
+
+beforeAll(async () => {
+    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${server.address().port}`, region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+});
+afterAll(async () => {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function table(): Promise<string> {
+    const name = `prod-cutover-${++tableNo}`;
+    await client.send(new CreateTableCommand({
+        TableName: name, BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+    }));
+    return name;
+}
+
+const T0 = Date.parse("2026-11-27T23:00:00Z");
+const lease = (runId: string, owner: string, minutes = 5): Lease => ({ owner, host: `${owner}-laptop`, runId, command: "cutover", startedAt: new Date(T0).toISOString(), expiresAt: new Date(T0 + minutes * 60_000).toISOString() });
+const record = (runId: string, step: number): CutoverRecord => ({ runId, command: "cutover", from: "blue", to: "green", phase: "running", stepIndex: step, verifiedWeights: { blue: 90, green: 10 }, bakedPercents: [], rules: [], updatedAt: new Date(T0).toISOString() });
+
+describe("the lease and record in DynamoDB (dynalite)", () => {
+    test("two engines racing for the lease: exactly one gets it, the other is told who holds it", async () => {
+        const name = await table();
+        const a = new DynamoCutoverStore(client, name);
+        const b = new DynamoCutoverStore(client, name);
+        const results = await Promise.all([a.acquireLease(lease("run-a", "alice"), new Date(T0), false), b.acquireLease(lease("run-b", "bob"), new Date(T0), false)]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        const loser = results.find((r) => !r.ok)!;
+        const winner = results[0].ok ? "alice" : "bob";
+        expect(loser.ok === false && loser.holder.owner).toBe(winner);
+    });
+
+    test("a live lease is not taken even with --break-lease; a stale one only with it", async () => {
+        const name = await table();
+        const a = new DynamoCutoverStore(client, name);
+        const b = new DynamoCutoverStore(client, name);
+        expect((await a.acquireLease(lease("run-a", "alice"), new Date(T0), false)).ok).toBe(true);
+        expect(await b.acquireLease(lease("run-b", "bob"), new Date(T0 + 60_000), true)).toMatchObject({ ok: false, stale: false, holder: { owner: "alice", startedAt: new Date(T0).toISOString() } });
+        const later = new Date(T0 + 10 * 60_000);
+        expect(await b.acquireLease(lease("run-b", "bob"), later, false)).toMatchObject({ ok: false, stale: true });
+        expect(await b.acquireLease(lease("run-b", "bob"), later, true)).toMatchObject({ ok: true, tookOver: { owner: "alice" } });
+        // the superseded engine can neither renew nor write progress
+        expect(await a.renewLease("run-a", new Date(T0 + 20 * 60_000).toISOString())).toBe(false);
+        await b.writeRecord(record("run-b", 2));
+        await expect(a.writeRecord(record("run-a", 3))).rejects.toThrow(LeaseLostError);
+        expect(await b.readRecord()).toMatchObject({ runId: "run-b", stepIndex: 2 });
+    });
+
+    test("renew extends our lease; release frees it for the next run; events are appended", async () => {
+        const name = await table();
+        const a = new DynamoCutoverStore(client, name);
+        await a.acquireLease(lease("run-a", "alice"), new Date(T0), false);
+        expect(await a.renewLease("run-a", new Date(T0 + 30 * 60_000).toISOString())).toBe(true);
+        const b = new DynamoCutoverStore(client, name);
+        expect(await b.acquireLease(lease("run-b", "bob"), new Date(T0 + 10 * 60_000), true)).toMatchObject({ ok: false, stale: false });
+        await a.appendEvents("run-a", [{ ts: new Date(T0).toISOString(), run: "run-a", type: "start" }]);
+        await a.releaseLease("run-a");
+        expect(await b.acquireLease(lease("run-b", "bob"), new Date(T0 + 10 * 60_000), false)).toMatchObject({ ok: true });
+        expect(await a.readRecord()).toBeUndefined();
+    });
+});
