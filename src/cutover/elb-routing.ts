@@ -77,7 +77,9 @@ export async function findWeightedRules(client: ElasticLoadBalancingV2Client, vi
         const arns = view_.targetGroupArns;
         for (const rule of rules) {
             const forwarded = new Set((rule.Actions ?? []).flatMap((a) => a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn));
-            if (COLORS.every((c) => !arns[c] || forwarded.has(arns[c]))) found.push({ app, ruleArn: rule.RuleArn!, targetGroupArns: { ...arns } });
+            if (!COLORS.every((c) => !arns[c] || forwarded.has(arns[c]))) continue;
+            const sticky = (rule.Actions ?? []).find((a) => a.ForwardConfig)?.ForwardConfig?.TargetGroupStickinessConfig;
+            found.push({ app, ruleArn: rule.RuleArn!, targetGroupArns: { ...arns }, ...(sticky?.Enabled ? { stickiness: { enabled: true, durationSeconds: sticky.DurationSeconds } } : {}) });
         }
     }
     return found;
@@ -125,7 +127,10 @@ export function elbDirectRouting(client: ElasticLoadBalancingV2Client, concurren
                     RuleArn: rule.ruleArn,
                     Actions: [{
                         Type: "forward",
-                        ForwardConfig: { TargetGroups: COLORS.filter((c) => rule.targetGroupArns[c]).map((c) => ({ TargetGroupArn: rule.targetGroupArns[c], Weight: weights[c] })) },
+                        ForwardConfig: {
+                            TargetGroups: COLORS.filter((c) => rule.targetGroupArns[c]).map((c) => ({ TargetGroupArn: rule.targetGroupArns[c], Weight: weights[c] })),
+                            ...(rule.stickiness ? { TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: rule.stickiness.durationSeconds } } : {}),
+                        },
                     }],
                 }));
             }, retry));

@@ -23,6 +23,8 @@ export interface RecordedRule {
     app: string;
     ruleArn: string;
     targetGroupArns: Partial<Record<Color, string>>;
+    /** The forward action's stickiness, kept by ModifyRule (which replaces the whole action). */
+    stickiness?: { enabled: boolean; durationSeconds?: number };
 }
 
 export type RecordPhase =
