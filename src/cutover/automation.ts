@@ -53,12 +53,14 @@ export function findPulumi(env: NodeJS.ProcessEnv = process.env): string {
  * The shim the Automation API runs as `pulumi`: starts the real CLI (BLUEGREEN_REAL_PULUMI) in its
  * own process group (detached), passes its output and exit code through, and ignores SIGINT and
  * SIGTERM so the terminal's Ctrl-C reaches only bluegreen, which stops after the update.
- * With BLUEGREEN_KEEP_SELECTED_STACK=1, `stack select` is a no-op (every other call names --stack).
+ * With BLUEGREEN_KEEP_SELECTED_STACK=1, `stack select --stack X` becomes `stack --stack X`: the stack is
+ * checked, the operator's selection is kept (every other call names --stack).
  */
 export const PULUMI_SHIM = `#!/usr/bin/env node
 const { spawn } = require("child_process");
-const args = process.argv.slice(2);
-if (process.env.BLUEGREEN_KEEP_SELECTED_STACK === "1" && args[0] === "stack" && args[1] === "select") process.exit(0);
+let args = process.argv.slice(2);
+// \`pulumi stack --stack X\` checks the stack exists without selecting it (as remote workspaces do).
+if (process.env.BLUEGREEN_KEEP_SELECTED_STACK === "1" && args[0] === "stack" && args[1] === "select") args = ["stack", ...args.slice(2)];
 for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => {});
 const child = spawn(process.env.BLUEGREEN_REAL_PULUMI || "pulumi", args, { detached: true, stdio: ["ignore", "inherit", "inherit"] });
 child.on("error", (e) => { process.stderr.write("bluegreen: cannot run pulumi: " + e.message + "\\n"); process.exit(127); });
