@@ -7,7 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Color, EnvironmentInputs, presentColors, trafficCarryingColors } from "../src/config";
 import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds } from "../src/addons/crd-gate";
+import { configDigest, CutoverProgramDeps, driftProblem, NO_CUTOVER_DEPS, weightsOnlyProblem } from "../src/cutover/program-guard";
 import { ClusterAddons } from "./addons";
+import { CutoverState } from "./cutover-state";
 import { ColorCluster } from "./cluster";
 import { Network } from "./network";
 import { createRouting, RoutedCluster, TrafficRouting } from "./routing";
@@ -23,6 +25,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
     readonly clusters: Partial<Record<Color, ColorCluster>> = {};
     readonly addons: Partial<Record<Color, ClusterAddons>> = {};
     readonly routing?: TrafficRouting;
+    readonly cutoverState: CutoverState;
     private readonly addonCrds: AddonCrdPlan;
     /** What the stack exports (and this component registers as its outputs). */
     readonly stackOutputs: Record<string, unknown>;
@@ -37,6 +40,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
             region: region as aws.Region,
             defaultTags: { tags: environmentTags(environment) },
         }, { parent: this });
+        this.cutoverState = new CutoverState(`${environment}-cutover-state`, { environment }, { parent: this, providers: { aws: sharedProvider } });
         this.network = new Network(`${environment}-network`, { environment, config: config.network }, { parent: this, providers: { aws: sharedProvider } });
 
         const protectedColors = new Set(trafficCarryingColors(config));
@@ -112,22 +116,49 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
             clusters,
             crdChanges: this.addonCrds.crdChanges,
             crdGateNotes: this.addonCrds.notes,
+            cutoverState: { tableName: this.cutoverState.tableName },
             ...(this.routing ? { routing: this.routing.output } : {}),
         };
     }
 }
 
+/** A cutover's targeted update reads no CRD from anywhere. */
+const WEIGHTS_ONLY_CRD_DEPS: AddonCrdDeps = {
+    offline: true,
+    loadAddonCrds: () => Promise.reject(new Error("a weights-only update fetches no CRDs")),
+    readLiveCrds: () => Promise.reject(new Error("a weights-only update reads no cluster")),
+    previousDeployment: async () => undefined,
+};
+
 /**
- * The Pulumi program. The CRD gate runs first: a failing gate stops the preview or update before
- * any resource is registered.
+ * The Pulumi program. In a cutover's targeted update (weights-only mode) the CRD gate is skipped
+ * (no downloads, no live cluster reads: Pulumi leaves untargeted resources untouched), and the update
+ * is refused when the config changes more than the weights. Otherwise the drift guard runs first
+ * (weights against the cutover record), then the CRD gate: a failure stops the preview or update
+ * before any resource is registered.
  */
-export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps): Promise<Record<string, unknown>> {
-    const addonCrds = await prepareAddonCrds(inputs.config, crdDeps).catch((err: unknown) => {
-        // The gate's message is the whole story: shown without a stack trace.
-        if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
-        throw err;
-    });
-    if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
+export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps, cutoverDeps: CutoverProgramDeps = NO_CUTOVER_DEPS): Promise<Record<string, unknown>> {
+    const digest = configDigest(inputs.config);
+    let addonCrds: AddonCrdPlan;
+    if (cutoverDeps.weightsOnly) {
+        const problem = weightsOnlyProblem(digest, await cutoverDeps.previousConfigDigest?.());
+        if (problem) throw new pulumi.RunError(problem);
+        // Planned as the offline plan does: nothing fetched, no cluster read; only the weighted resources are targeted.
+        addonCrds = await prepareAddonCrds(inputs.config, WEIGHTS_ONLY_CRD_DEPS);
+        addonCrds.notes = ["weights-only update of the routing (cutover/rollback): the CRD gate did not run"];
+    } else {
+        const weights = inputs.config.routing?.weights;
+        if (weights && !cutoverDeps.acceptWeightChange && cutoverDeps.cutoverState) {
+            const problem = driftProblem(weights, await cutoverDeps.cutoverState());
+            if (problem) throw new pulumi.RunError(problem);
+        }
+        addonCrds = await prepareAddonCrds(inputs.config, crdDeps).catch((err: unknown) => {
+            // The gate's message is the whole story: shown without a stack trace.
+            if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
+            throw err;
+        });
+    }
+    if (!crdDeps.offline || cutoverDeps.weightsOnly) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
     const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds });
-    return { environment: inputs.environment, region: inputs.region, ...environment.stackOutputs };
+    return { environment: inputs.environment, region: inputs.region, configDigest: digest, ...environment.stackOutputs };
 }

@@ -12,10 +12,9 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import { Color, COLORS, Weights } from "../config/colors";
 import { parseStructuredValue } from "../config/values";
 import { UserInputError } from "../errors";
+import { WEIGHTS_ONLY_ENV } from "./program-guard";
 import { ClusterView, PreviewSummary, RoutedAppView, RoutingChange, StackOperations, StackView, UpdateSummary } from "./model";
 
-/** Set for the program by targeted cutover/rollback updates: see components/environment.ts. */
-export const WEIGHTS_ONLY_ENV = "BLUEGREEN_WEIGHTS_ONLY";
 
 /** Reads weights and the previous color from the stack's config, the rest from its outputs. */
 export function stackView(config: Record<string, { value: string }>, outputs: Record<string, { value: unknown }>): StackView {
