@@ -5,10 +5,12 @@
  */
 import { benchCrdDiff } from "./crd-diff";
 import { benchPlan } from "./plan";
+import { benchRehearse } from "./rehearse";
 
 const SUITES: Record<string, () => Promise<void>> = {
     "crd-diff": benchCrdDiff,
     plan: benchPlan,
+    rehearse: benchRehearse,
 };
 
 async function main(): Promise<void> {

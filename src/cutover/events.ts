@@ -30,15 +30,19 @@ export function eventSink(options: EventSinkOptions): EventSink {
             const event = { ts: new Date(options.now()).toISOString(), run: options.run, ...withoutUndefined(input) } as CutoverEvent;
             events.push(event);
             options.ndjson?.(`${JSON.stringify(event)}\n`);
-            const line = humanLine(event);
-            if (line !== undefined) options.human?.(line);
+            if (options.human) {
+                const line = humanLine(event);
+                if (line !== undefined) options.human(line);
+            }
             return event;
         },
     };
 }
 
 function withoutUndefined<T extends object>(o: T): T {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+    const out: Record<string, unknown> = {};
+    for (const key in o) if (o[key] !== undefined) out[key] = o[key];
+    return out as T;
 }
 
 const MARK: Record<string, string> = { pass: "✓", fail: "✗", inconclusive: "?", error: "!" };
