@@ -18,7 +18,9 @@ import { CutoverRecord, CutoverStore, Lease, LeaseResult } from "./record";
 const LEASE = { pk: { S: "lease" }, sk: { S: "lease" } };
 const RECORD = { pk: { S: "record" }, sk: { S: "record" } };
 
-export class LeaseLostError extends Error {}
+export class LeaseLostError extends Error {
+    name = "LeaseLostError";
+}
 
 export class DynamoCutoverStore implements CutoverStore {
     private fence = 0;

@@ -123,6 +123,8 @@ class Run {
     record?: CutoverRecord;
     lastVerified!: Weights;
     view!: StackView;
+    /** A newer lease holder wrote the record: this run changes nothing further. */
+    leaseLost = false;
     private flushed = 0;
 
     constructor(
@@ -165,7 +167,7 @@ class Run {
     }
 
     async renew(): Promise<boolean> {
-        const ok = await this.deps.store.renewLease(this.deps.runId, new Date(this.deps.clock.now() + this.leaseMs()).toISOString()).catch(() => true);
+        const ok = !this.leaseLost && (await this.deps.store.renewLease(this.deps.runId, new Date(this.deps.clock.now() + this.leaseMs()).toISOString()).catch(() => true));
         if (!ok) this.emit({ type: "error", message: "the cutover lease was taken by someone else (--break-lease): stopping here, changing nothing further" });
         return ok;
     }
@@ -177,6 +179,7 @@ class Run {
             await this.deps.store.writeRecord(this.record);
             await this.flush();
         } catch (err) {
+            if ((err as Error).name === "LeaseLostError") this.leaseLost = true;
             this.emit({ type: "error", message: `could not write the cutover record: ${firstLine(err)}` });
         }
     }
@@ -482,7 +485,7 @@ async function updateFailed(run: Run, message: string, previousColor: Color, ste
 async function fallBack(run: Run, target: Color, from: Color, failedPercent: number, failures: GateCheck[], message: string, step?: number): Promise<RunOutcome> {
     let weights = fallbackWeights(target, failedPercent, run.record!.bakedPercents, run.settings.onFailure);
     run.emit({ type: "fallback", step, weights, message: `${message}: back to ${formatWeights(weights)}` });
-    let applied = await run.apply(weights, from, step);
+    let applied = await applyFallback(run, weights, from, step);
     if (!applied.ok) return updateFailed(run, applied.message, from, step);
     if (weights[target] > 0) {
         const again = await run.bake(target, from, weights, run.settings.bakeMs, step);
@@ -491,11 +494,26 @@ async function fallBack(run: Run, target: Color, from: Color, failedPercent: num
             failures = [...failures, ...again.failures];
             weights = weightsFor(target, 0);
             run.emit({ type: "fallback", step, weights, message: `${again.message}: failing again at the fallback weight, all traffic back to ${from}` });
-            applied = await run.apply(weights, from, step);
+            applied = await applyFallback(run, weights, from, step);
             if (!applied.ok) return updateFailed(run, applied.message, from, step);
         }
     }
     return run.finish({ status: "fell-back", weights: run.lastVerified, failures }, "fell-back");
+}
+
+/**
+ * A fallback's update is retried (with backoff) rather than reverted to the last verified weights:
+ * those carry the traffic that just failed.
+ */
+async function applyFallback(run: Run, weights: Weights, from: Color, step?: number): Promise<ApplyResult> {
+    let result: ApplyResult = { ok: false, message: "not applied" };
+    for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+        result = await run.apply(weights, from, step);
+        if (result.ok) return result;
+        run.emit({ type: "error", step, weights, message: `${result.message} (fallback attempt ${attempt} of ${UPDATE_ATTEMPTS})` });
+        await run.deps.clock.sleep(errorBackoffMs(attempt, run.settings.errorBackoffMs ?? 2000, 60_000));
+    }
+    return result;
 }
 
 export interface RollbackOptions {

@@ -74,3 +74,36 @@ describe("the lease and record in DynamoDB (dynalite)", () => {
         expect(await a.readRecord()).toBeUndefined();
     });
 });
+
+describe("two engines on one table", () => {
+    test("an engine whose lease was broken stops at its next check and changes no weight, and cannot overwrite the new holder's record", async () => {
+        const { rehearse, defaultRehearsalGates } = await import("../../src/cutover/rehearsal/rehearse");
+        const { parseScenario } = await import("../../src/cutover/rehearsal/scenario");
+        const name = await table();
+        const oldEngine = new DynamoCutoverStore(client, name);
+        const newEngine = new DynamoCutoverStore(client, name);
+        const scenario = parseScenario("command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\nsettings: { bake: 10m, interval: 1m }");
+        let broke = false;
+        const result = await rehearse(scenario, {
+            store: oldEngine,
+            gates: (world, s) => [...defaultRehearsalGates(world, s), {
+                name: "colleague", kind: "manual", describe: () => "breaks the lease 5 minutes into the first bake",
+                async check() {
+                    if (!broke && world.clock.now() >= Date.parse("2026-01-01T00:05:00Z")) {
+                        broke = true;
+                        const taken = await newEngine.acquireLease(lease("run-new", "bob", 60), new Date("2030-01-01T00:00:00Z"), true);
+                        expect(taken).toMatchObject({ ok: true, tookOver: { owner: "rehearsal" } });
+                    }
+                    return [];
+                },
+            }],
+        });
+        expect(result.status).toBe("interrupted");
+        expect(result.finalWeights).toEqual({ blue: 90, green: 10 });
+        expect(result.world.calls.update).toBe(1);
+        expect(result.events.some((e) => e.type === "error" && /lease was taken by someone else/.test(e.message ?? ""))).toBe(true);
+        await newEngine.writeRecord({ runId: "run-new", command: "cutover", from: "blue", to: "green", phase: "running", stepIndex: 1, verifiedWeights: { blue: 90, green: 10 }, bakedPercents: [], rules: [], updatedAt: "2030-01-01T00:00:00Z" });
+        await expect(oldEngine.writeRecord({ ...(await oldEngine.readRecord())!, runId: "rehearsal", stepIndex: 2 })).rejects.toThrow(LeaseLostError);
+        expect(await newEngine.readRecord()).toMatchObject({ runId: "run-new" });
+    });
+});

@@ -38,6 +38,8 @@ describe("rehearsal scenarios on the real engine", () => {
         ["interrupt-during-fallback", "interrupted", 130, { blue: 90, green: 10 }],
         ["rollback-locked", "update-failed", 1, { blue: 50, green: 50 }],
         ["rollback-capacity", "refused", 1, { blue: 0, green: 100 }],
+        ["fallback-update-fails", "fell-back", 1, { blue: 100, green: 0 }],
+        ["interrupt-then-lock", "update-failed", 1, { blue: 90, green: 10 }],
     ])("%s ends %s (exit %i) at known weights", async (name, status, exitCode, weights) => {
         const result = await run(name);
         expect({ status: result.status, exitCode: result.exitCode, finalWeights: result.finalWeights }).toEqual({ status, exitCode, finalWeights: weights });

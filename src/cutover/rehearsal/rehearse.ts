@@ -9,6 +9,7 @@ import type { CutoverEvent, Gate } from "../contract";
 import { eventSink } from "../events";
 import { CutoverSettings, RunOutcome, runCutover, runRollback } from "../run";
 import { errorRateGate, readyEndpointsGate, targetHealthGate } from "./gates";
+import type { CutoverStore } from "../record";
 import type { Scenario } from "./scenario";
 import { SimulatedWorld } from "./world";
 
@@ -29,6 +30,8 @@ export interface RehearsalOptions {
     ndjson?: (line: string) => void;
     /** Gates on the world's sources; default: the stand-in gates of ./gates. */
     gates?: (world: SimulatedWorld, scenario: Scenario) => Gate[];
+    /** The lease and record store; default: the world's in-memory one (a DynamoDB one in tests). */
+    store?: CutoverStore;
 }
 
 export function settingsOf(scenario: Scenario): CutoverSettings {
@@ -58,7 +61,7 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions = {
         live: world.live(),
         gates: (options.gates ?? defaultRehearsalGates)(world, scenario),
         clock: world.clock,
-        store: world.store,
+        store: options.store ?? world.store,
         events,
         runId,
         identity: { owner: "rehearsal", host: "simulated" },
