@@ -125,3 +125,34 @@ describe("bluegreen cutover / rollback / status / rehearse commands", () => {
         expect(view).toMatchObject({ weights: { blue: 90, green: 10 }, previousColor: "blue", mode: "alb", weightedResourceUrns: ["urn:a"] });
     });
 });
+
+describe("signals and missing tools", () => {
+    test("first Ctrl-C aborts after the current operation; a second says what it leaves behind and exits 130", async () => {
+        const { withInterrupt } = await import("../../src/cli/commands/operator");
+        const { out, io: commandIO } = io();
+        const exits: number[] = [];
+        let release!: () => void;
+        const finished = withInterrupt(async (signal) => {
+            await new Promise<void>((r) => (release = r));
+            return signal.aborted;
+        }, commandIO, (code) => exits.push(code));
+        process.emit("SIGINT");
+        expect(out.stderr).toMatch(/SIGINT: finishing the current operation \(an update in flight completes\)/);
+        expect(exits).toEqual([]);
+        process.emit("SIGTERM");
+        expect(exits).toEqual([130]);
+        expect(out.stderr).toMatch(/SIGTERM again: leaving now\. An update in flight goes on in Pulumi and its weights are NOT read back/);
+        release();
+        expect(await finished).toBe(true);
+        expect(process.listenerCount("SIGINT")).toBe(0);
+    });
+
+    test("without the Pulumi CLI: a plain message, exit 2, and --json still prints JSON", async () => {
+        const { PulumiMissingError } = await import("../../src/cutover/automation");
+        const { out, io: commandIO } = io();
+        const code = await runCutoverCommand(cutoverOptions({ json: true }), commandIO, async () => { throw new PulumiMissingError("the Pulumi CLI (`pulumi`) is not on PATH: install it"); });
+        expect(code).toBe(2);
+        expect(out.stderr).toBe("bluegreen cutover: the Pulumi CLI (`pulumi`) is not on PATH: install it\n");
+        expect(JSON.parse(out.stdout)).toEqual({ status: "error", exitCode: 2, message: "the Pulumi CLI (`pulumi`) is not on PATH: install it" });
+    });
+});

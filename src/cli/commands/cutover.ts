@@ -43,7 +43,9 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
             events.close();
         }
     } catch (err) {
-        return reportFailure(err, io, "cutover");
+        const code = reportFailure(err, io, "cutover");
+        if (options.json) io.stdout(JSON.stringify({ status: "error", exitCode: code, message: (err as Error).message }, null, 2) + "\n");
+        return code;
     }
 }
 

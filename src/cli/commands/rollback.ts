@@ -45,7 +45,9 @@ export async function runRollbackCommand(options: RollbackCommandOptions, io: Co
             events.close();
         }
     } catch (err) {
-        return reportFailure(err, io, "rollback");
+        const code = reportFailure(err, io, "rollback");
+        if (options.json) io.stdout(JSON.stringify({ status: "error", exitCode: code, message: (err as Error).message }, null, 2) + "\n");
+        return code;
     }
 }
 
