@@ -107,3 +107,42 @@ describe("two engines on one table", () => {
         expect(await newEngine.readRecord()).toMatchObject({ runId: "run-new" });
     });
 });
+
+describe("rollback --direct without Pulumi", () => {
+    test("reads the rules from the table's record, moves them with ModifyRule, records the rollback; no Pulumi call", async () => {
+        const { mockClient } = await import("aws-sdk-client-mock");
+        const elbv2 = await import("@aws-sdk/client-elastic-load-balancing-v2");
+        const { runRollbackCommand } = await import("../../src/cli/commands/rollback");
+        const { directDeps } = await import("../../src/cli/commands/operator");
+        const name = await table();
+        const tg = (c: string) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-${c}/0${c === "blue" ? "a" : "b"}`;
+        const seed = new DynamoCutoverStore(client, name);
+        await seed.acquireLease(lease("cut-1", "alice"), new Date(T0), false);
+        await seed.writeRecord({ ...record("cut-1", 3), phase: "completed", verifiedWeights: { blue: 0, green: 100 }, rules: [{ app: "shop", ruleArn: "rule-shop", targetGroupArns: { blue: tg("blue"), green: tg("green") } }] });
+        await seed.releaseLease("cut-1");
+        const weights = { blue: 0, green: 100 };
+        const elb = mockClient(elbv2.ElasticLoadBalancingV2Client);
+        elb.on(elbv2.DescribeRulesCommand).callsFake(() => ({ Rules: [{ RuleArn: "rule-shop", Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg("blue"), Weight: weights.blue }, { TargetGroupArn: tg("green"), Weight: weights.green }] } }] }] }));
+        elb.on(elbv2.ModifyRuleCommand).callsFake((input: { Actions: Array<{ ForwardConfig: { TargetGroups: Array<{ TargetGroupArn: string; Weight: number }> } }> }) => {
+            for (const t of input.Actions[0].ForwardConfig.TargetGroups) weights[t.TargetGroupArn.includes("blue") ? "blue" : "green"] = t.Weight;
+            return {};
+        });
+        elb.on(elbv2.DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: "10.0.0.1" }, TargetHealth: { State: "healthy" } }] });
+        const env = { ...process.env };
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${server.address().port}`;
+        process.env.AWS_ACCESS_KEY_ID = "test";
+        process.env.AWS_SECRET_ACCESS_KEY = "test";
+        process.env.PATH = "/nonexistent"; // no pulumi anywhere
+        const out = { stdout: "", stderr: "" };
+        try {
+            const code = await runRollbackCommand({ stack: "prod", cwd: __dirname, json: false, direct: true, table: name, region: "eu-west-1", watch: "0s" }, { stdout: (t) => (out.stdout += t), stderr: (t) => (out.stderr += t) }, () => directDeps({ table: name, region: "eu-west-1" }));
+            expect({ code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
+        } finally {
+            process.env = env;
+            elb.restore();
+        }
+        expect(weights).toEqual({ blue: 100, green: 0 });
+        expect(await seed.readRecord()).toMatchObject({ command: "rollback", phase: "rolled-back", to: "blue", verifiedWeights: { blue: 100, green: 0 } });
+        expect(out.stdout).toMatch(/1 rule\(s\) moved with 1 ELBv2 call\(s\)/);
+    });
+});

@@ -146,6 +146,44 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
     };
 }
 
+/** A stack view built from the cutover record alone: what `rollback --direct` knows without Pulumi. */
+export function viewFromRecord(record: import("../../cutover/record").CutoverRecord): StackView {
+    return {
+        weights: record.verifiedWeights,
+        clusters: { blue: {}, green: {} },
+        apps: Object.fromEntries(record.rules.map((r) => [r.app, { hostnames: [], targetGroupArns: r.targetGroupArns }])),
+        mode: "alb",
+        weightedResourceUrns: [],
+    };
+}
+
+/**
+ * `rollback --direct --table <name> --region <region>`: no Pulumi at all (its CLI, backend or lock may
+ * be what is down). The record in the table names the rules; the stack is never touched.
+ */
+export async function directDeps(options: { table: string; region: string }, signal?: AbortSignal): Promise<OperatorDeps> {
+    const { ElasticLoadBalancingV2Client } = await import("@aws-sdk/client-elastic-load-balancing-v2");
+    const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+    const { DynamoCutoverStore } = await import("../../cutover/dynamo-store");
+    const { elbDirectRouting, readRuleWeights } = await import("../../cutover/elb-routing");
+    const { elbTargetHealthSource } = await import("../../cutover/aws-gates");
+    const store = new DynamoCutoverStore(new DynamoDBClient({ region: options.region }), options.table);
+    const record = await store.readRecord();
+    if (!record || record.rules.length === 0) throw new CutoverInputError(`the table ${options.table} holds no cutover record with listener rules: \`rollback --direct\` needs one (alb mode); use \`bluegreen rollback\``);
+    const view = viewFromRecord(record);
+    const elb = new ElasticLoadBalancingV2Client({ region: options.region });
+    const noPulumi = async (): Promise<never> => {
+        throw new Error("rollback --direct does not use Pulumi");
+    };
+    return {
+        stack: { read: async () => view, setRouting: noPulumi, previewRouting: noPulumi, updateRouting: noPulumi },
+        live: { read: () => readRuleWeights(elb, record.rules) },
+        store, clock: systemClock, signal, gates: () => [],
+        direct: elbDirectRouting(elb),
+        targetHealth: elbTargetHealthSource(view, elb),
+    };
+}
+
 /**
  * First SIGINT/SIGTERM: abort (the engine stops after the current operation, an update in flight
  * finishes: the Pulumi CLI runs in its own process group). Second: say what is left and exit 130.

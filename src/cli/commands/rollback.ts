@@ -7,11 +7,11 @@
  */
 import { Command } from "commander";
 import { runRollback } from "../../cutover/run";
-import { parseDuration } from "../../cutover/steps";
+import { CutoverInputError, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
 import { printOutcome } from "./cutover";
-import { localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt } from "./operator";
+import { directDeps, localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt } from "./operator";
 
 export interface RollbackCommandOptions {
     stack: string;
@@ -22,10 +22,15 @@ export interface RollbackCommandOptions {
     watch?: string;
     events?: string;
     breakLease?: boolean;
+    /** With --direct: the environment's cutover table and region, so Pulumi is not needed at all. */
+    table?: string;
+    region?: string;
 }
 
 export async function runRollbackCommand(options: RollbackCommandOptions, io: CommandIO, deps: OperatorDeps | (() => Promise<OperatorDeps>)): Promise<number> {
     try {
+        if ((options.table || options.region) && !options.direct) throw new CutoverInputError("--table and --region go with --direct");
+        if (options.direct && !!options.table !== !!options.region) throw new CutoverInputError("--direct takes --table and --region together (to run without Pulumi), or neither (table and region from the stack)");
         const settings = operatorSettings(options);
         const watchMs = parseDuration(options.watch ?? "2m");
         const d = typeof deps === "function" ? await deps() : deps;
@@ -58,12 +63,14 @@ export function registerRollbackCommand(program: Command): void {
         .requiredOption("--stack <name>", "Pulumi stack (stack or org/project/stack)")
         .option("--force", "roll back even when the receiving color has fewer healthy targets", false)
         .option("--direct", "move the listener rules with the ELBv2 API (when Pulumi, its backend or its lock is unavailable)", false)
+        .option("--table <name>", "with --direct: the environment's cutover table (stack output cutoverState.tableName), to run without Pulumi")
+        .option("--region <region>", "with --direct and --table: the environment's region")
         .option("--watch <duration>", "keep checking the receiving color this long after the switch", "2m")
         .option("--break-lease", "take over a lease whose holder stopped renewing it (expired)", false)
         .option("--events <file|->", "write every event as NDJSON to a file, or - for stdout")
         .option("--cwd <dir>", "Pulumi project directory", process.cwd())
         .option("--json", "print JSON", false)
         .action(async (opts: RollbackCommandOptions) => {
-            process.exitCode = await withInterrupt((signal) => runRollbackCommand(opts, processIO, () => realDeps(opts, signal)));
+            process.exitCode = await withInterrupt((signal) => runRollbackCommand(opts, processIO, () => (opts.direct && opts.table && opts.region ? directDeps({ table: opts.table, region: opts.region }, signal) : realDeps(opts, signal))));
         });
 }
