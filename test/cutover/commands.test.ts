@@ -75,6 +75,19 @@ describe("bluegreen cutover / rollback / status / rehearse commands", () => {
         expect(lines.every((l) => typeof l.ts === "string")).toBe(true);
     });
 
+    test("a targeted update whose preview would create or replace anything is refused; nothing updated", async () => {
+        const w = worldDeps();
+        let updates = 0;
+        const stack = w.deps.stack;
+        w.deps.stack = { ...stack, previewRouting: async () => ({ update: 1, replace: 1 }), updateRouting: async (urns) => { updates++; return stack.updateRouting(urns); } };
+        const { out, io: commandIO } = io();
+        expect(await runCutoverCommand(cutoverOptions(), commandIO, w.deps)).toBe(1);
+        expect(updates).toBe(0);
+        expect(out.stdout).toMatch(/refused: the preview of the targeted update would replace 1 \(only in-place updates of the weighted resources are allowed\)/);
+        expect(w.world.lb.shop).toEqual({ blue: 100, green: 0 });
+        expect(w.world.config.weights).toEqual({ blue: 100, green: 0 }); // config put back
+    });
+
     test("a second run while the lease is held exits 3 and names the holder", async () => {
         const w = worldDeps("command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\nfaults: [{ at: 0m, kind: lease-held, owner: alice, host: laptop-42 }]");
         const { out, io: commandIO } = io();
