@@ -6,7 +6,7 @@
  * 2 bad input, 3 lease held, 130 interrupted.
  */
 import { Command } from "commander";
-import { runRollback } from "../../cutover/run";
+import { rollbackColor, runRollback } from "../../cutover/run";
 import { CutoverInputError, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
@@ -38,7 +38,7 @@ export async function runRollbackCommand(options: RollbackCommandOptions, io: Co
         const runId = d.runId ?? newRunId(d.clock);
         const events = operatorEvents(io, options, runId, d.clock);
         try {
-            const to = view.previousColor ?? "blue";
+            const to = rollbackColor(await d.store.readRecord(), view);
             const outcome = await runRollback(
                 { force: options.force === true, watchMs, direct: options.direct ? d.direct : undefined, targetHealth: d.targetHealth },
                 settings,
