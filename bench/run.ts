@@ -6,11 +6,13 @@
 import { benchCrdDiff } from "./crd-diff";
 import { benchPlan } from "./plan";
 import { benchReport } from "./report";
+import { benchRehearse } from "./rehearse";
 
 const SUITES: Record<string, () => Promise<void>> = {
     "crd-diff": benchCrdDiff,
     plan: benchPlan,
     report: benchReport,
+    rehearse: benchRehearse,
 };
 
 async function main(): Promise<void> {

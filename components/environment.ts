@@ -9,7 +9,9 @@ import { Color, EnvironmentInputs, presentColors, trafficCarryingColors } from "
 import { AddonCrdDeps, AddonCrdPlan, CrdGateError, CrdGateLoadError, prepareAddonCrds, PreviousDeployment } from "../src/addons/crd-gate";
 import { creatorPrincipal } from "../src/cluster/access";
 import { recordedCluster } from "../src/cluster/recorded";
+import { configDigest, CutoverProgramDeps, driftProblem, NO_CUTOVER_DEPS, weightsOnlyProblem } from "../src/cutover/program-guard";
 import { ClusterAddons } from "./addons";
+import { CutoverState } from "./cutover-state";
 import { ColorCluster } from "./cluster";
 import { EnvironmentDashboard } from "./dashboard";
 import { Network } from "./network";
@@ -55,6 +57,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
     readonly clusters: Partial<Record<Color, ColorCluster>> = {};
     readonly addons: Partial<Record<Color, ClusterAddons>> = {};
     readonly routing?: TrafficRouting;
+    readonly cutoverState: CutoverState;
     private readonly addonCrds: AddonCrdPlan;
     /** What the stack exports (and this component registers as its outputs). */
     readonly stackOutputs: Record<string, unknown>;
@@ -71,6 +74,7 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
             ...profile,
             defaultTags: { tags: environmentTags(environment) },
         }, { parent: this });
+        this.cutoverState = new CutoverState(`${environment}-cutover-state`, { environment }, { parent: this, providers: { aws: sharedProvider } });
         this.network = new Network(`${environment}-network`, { environment, config: config.network }, { parent: this, providers: { aws: sharedProvider } });
 
         const protectedColors = new Set(trafficCarryingColors(config));
@@ -158,33 +162,66 @@ export class BlueGreenEnvironment extends pulumi.ComponentResource {
             clusters,
             crdChanges: this.addonCrds.crdChanges,
             crdGateNotes: this.addonCrds.notes,
+            cutoverState: { tableName: this.cutoverState.tableName },
             ...(this.routing ? { routing: this.routing.output } : {}),
         };
     }
 }
 
+/** A cutover's targeted update reads no CRD from anywhere. */
+const WEIGHTS_ONLY_CRD_DEPS: AddonCrdDeps = {
+    offline: true,
+    loadAddonCrds: () => Promise.reject(new Error("a weights-only update fetches no CRDs")),
+    readLiveCrds: () => Promise.reject(new Error("a weights-only update reads no cluster")),
+    previousDeployment: async () => undefined,
+};
+
 /**
- * The Pulumi program. The CRD gate runs first: a failing gate stops the preview or update before
- * any resource is registered.
+ * The Pulumi program. In a cutover's targeted update (weights-only mode) the CRD gate is skipped
+ * (no downloads, no live cluster reads: Pulumi leaves untargeted resources untouched), and the update
+ * is refused when the config changes more than the weights. Otherwise the drift guard runs first
+ * (weights against the cutover record), then the CRD gate: a failure stops the preview or update
+ * before any resource is registered.
  */
-export async function deployEnvironment(
-    inputs: EnvironmentInputs,
-    crdDeps: AddonCrdDeps,
-    clusterDeps: ClusterDeps = pulumiClusterDeps(),
-): Promise<Record<string, unknown>> {
+/** What the program asks the world besides the CRD gate's inputs; each has a default for `pulumi up`. */
+export interface EnvironmentDeps {
+    /** Who is deploying (the creator of any cluster created now). */
+    cluster?: ClusterDeps;
+    /** The cutover's record (drift guard) and the weights-only mode of cutover and rollback updates. */
+    cutover?: CutoverProgramDeps;
+}
+
+export async function deployEnvironment(inputs: EnvironmentInputs, crdDeps: AddonCrdDeps, deps: EnvironmentDeps = {}): Promise<Record<string, unknown>> {
+    const cutoverDeps = deps.cutover ?? NO_CUTOVER_DEPS;
+    const clusterDeps = deps.cluster ?? pulumiClusterDeps();
+    const digest = configDigest(inputs.config);
     // One read of the previous outputs (a StackReference to the stack itself) for the CRD gate and the clusters.
     const previousOnce = crdDeps.previousDeployment();
     // Without them a cluster would forget its creator and its add-on versions: stop rather than guess.
     const previous = await previousOnce.catch((err: unknown) => {
         throw new pulumi.RunError(`cannot read the stack's previous outputs (each cluster's creator and managed add-on versions are recorded there): ${err instanceof Error ? err.message : String(err)}`);
     });
+    let addonCrds: AddonCrdPlan;
+    if (cutoverDeps.weightsOnly) {
+        const problem = weightsOnlyProblem(digest, await cutoverDeps.previousConfigDigest?.());
+        if (problem) throw new pulumi.RunError(problem);
+        // Planned as the offline plan does: nothing fetched, no cluster read; only the weighted resources are targeted.
+        addonCrds = await prepareAddonCrds(inputs.config, WEIGHTS_ONLY_CRD_DEPS);
+        addonCrds.notes = ["weights-only update of the routing (cutover/rollback): the CRD gate did not run"];
+    } else {
+        const weights = inputs.config.routing?.weights;
+        if (weights && !cutoverDeps.acceptWeightChange && cutoverDeps.cutoverState) {
+            const problem = driftProblem(weights, await cutoverDeps.cutoverState());
+            if (problem) throw new pulumi.RunError(problem);
+        }
+        addonCrds = await prepareAddonCrds(inputs.config, { ...crdDeps, previousDeployment: () => previousOnce }).catch((err: unknown) => {
+            // The gate's message is the whole story: shown without a stack trace.
+            if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
+            throw err;
+        });
+    }
     const deployer = await clusterDeps.deployerPrincipal(inputs);
-    const addonCrds = await prepareAddonCrds(inputs.config, { ...crdDeps, previousDeployment: () => previousOnce }).catch((err: unknown) => {
-        // The gate's message is the whole story: shown without a stack trace.
-        if (err instanceof CrdGateError || err instanceof CrdGateLoadError) throw new pulumi.RunError(err.message);
-        throw err;
-    });
-    if (!crdDeps.offline) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
+    if (!crdDeps.offline || cutoverDeps.weightsOnly) for (const note of addonCrds.notes) await pulumi.log.info(`CRD gate: ${note}`);
     const environment = new BlueGreenEnvironment(inputs.environment, { ...inputs, addonCrds, previous, deployer });
-    return { environment: inputs.environment, region: inputs.region, ...environment.stackOutputs };
+    return { environment: inputs.environment, region: inputs.region, configDigest: digest, ...environment.stackOutputs };
 }

@@ -12,6 +12,7 @@ import { registerCutoverCommand } from "./commands/cutover";
 import { registerPlanCommand } from "./commands/plan";
 import { registerPreflightCommand } from "./commands/preflight";
 import { registerReportCommand } from "./commands/report";
+import { registerRehearseCommand } from "./commands/rehearse";
 import { registerRollbackCommand } from "./commands/rollback";
 import { registerStatusCommand } from "./commands/status";
 import { registerUpgradeCommand } from "./commands/upgrade";
@@ -37,6 +38,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerCrdDiffCommand(program);
     registerCutoverCommand(program);
     registerRollbackCommand(program);
+    registerRehearseCommand(program);
     registerStatusCommand(program);
     registerCheckApisCommand(program);
     registerPreflightCommand(program);

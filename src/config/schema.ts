@@ -501,6 +501,12 @@ export const cutoverSchema = z.strictObject({
     progressingGrace: duration.default("5m"),
     /** Only workloads matching this label selector (e.g. "tier=web") in the routed namespaces are hard gates. */
     workloadSelector: z.string().min(1).optional(),
+    /** Gate errors (throttling, timeouts, 5xx from AWS or Kubernetes) in a row that count as one failure. */
+    consecutiveErrorLimit: z.int().min(1).default(4),
+    /** Failed gate checks tolerated per step before it falls back. */
+    failureLimit: z.int().min(0).default(0),
+    /** Where traffic goes when a step fails: `abort` = all back to the color that carried it before. */
+    onFailure: z.enum(["abort", "previous-step"]).default("abort"),
     /** The color that carried all traffic before the cutover in progress; written by `bluegreen cutover`. */
     previousColor: z.enum(COLORS).optional(),
 });

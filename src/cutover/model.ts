@@ -32,17 +32,39 @@ export interface UpdateSummary {
     created: number;
     deleted: number;
     replaced: number;
+    /** The Pulumi update version (stack history), when known. */
+    version?: number;
+}
+
+/** Operations a targeted preview would run, by kind (Pulumi's changeSummary: same, update, create, …). */
+export type PreviewSummary = Record<string, number>;
+
+/** What one config call writes: both weights and the color that carried traffic before (null clears it). */
+export interface RoutingChange {
+    weights: Weights;
+    previousColor: Color | null;
 }
 
 /** The Pulumi stack, as the cutover uses it. */
 export interface StackOperations {
     read(): Promise<StackView>;
-    /** Writes both weights (and the color that carried traffic before the cutover) to the stack config. */
-    setWeights(weights: Weights, previousColor?: Color): Promise<void>;
-    /** A targeted `pulumi up` of the routing resources. */
+    /** Writes weights and previousColor in one config call. */
+    setRouting(change: RoutingChange): Promise<void>;
+    /** A targeted preview of the routing resources, in weights-only mode. */
+    previewRouting(urns: string[]): Promise<PreviewSummary>;
+    /** A targeted `pulumi up` of the routing resources, in weights-only mode. */
     updateRouting(urns: string[], onOutput?: (line: string) => void): Promise<UpdateSummary>;
 }
 
+/** The weights the load balancer (alb: listener rules; dns: weighted records) really applies, per app. */
+export interface LiveRouting {
+    read(view: StackView): Promise<Record<string, Weights>>;
+}
+
+/**
+ * Legacy gate shape still used by src/cutover/gates/ until they move to contract.ts's `Gate`;
+ * `aws-gates.ts` adapts them. The engine only sees contract.ts gates.
+ */
 export interface GateResult {
     gate: string;
     ok: boolean;

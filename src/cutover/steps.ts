@@ -15,11 +15,17 @@ export function remainingSteps(current: Weights, target: Color, steps: number[])
     return sorted.filter((s) => s > current[target]);
 }
 
-export type FailurePolicy = "previous-step" | "previous-color";
+/** abort: all traffic back to the color that carried it before (default). previous-step: back to the last baked weight, then 0 on the next failure. */
+export type FailurePolicy = "abort" | "previous-step";
+export const FAILURE_POLICIES: readonly FailurePolicy[] = ["abort", "previous-step"];
 
-/** Weights to go back to when a gate fails at `failedStep`. */
-export function fallbackWeights(target: Color, lastGoodPercent: number, policy: FailurePolicy): Weights {
-    return weightsFor(target, policy === "previous-color" ? 0 : lastGoodPercent);
+/**
+ * Weights to go back to when a step fails: with `previous-step`, the highest percentage below the
+ * failed one that was baked (in this run or in the record); otherwise, or when none was, 0.
+ */
+export function fallbackWeights(target: Color, failedPercent: number, bakedPercents: number[], policy: FailurePolicy): Weights {
+    const good = policy === "previous-step" ? bakedPercents.filter((p) => p < failedPercent && p < 100) : [];
+    return weightsFor(target, good.length ? Math.max(...good) : 0);
 }
 
 /** The color to give all traffic back to on `rollback`. */

@@ -11,10 +11,21 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { PulumiStackOperations } from "../../src/cutover/automation";
-import { awsGates } from "../../src/cutover/aws-gates";
-import { systemClock } from "../../src/cutover/model";
+import { realDeps } from "../../src/cli/commands/operator";
+import { eventSink } from "../../src/cutover/events";
 import { runCutover, runRollback } from "../../src/cutover/run";
+
+/** `{a: {b: [x]}}` → `{"ns:a.b[0]": x}`: config set as objects through path keys, never as JSON strings. */
+function pathConfig(namespace: string, values: Record<string, unknown>): Record<string, { value: string }> {
+    const out: Record<string, { value: string }> = {};
+    const walk = (prefix: string, value: unknown) => {
+        if (Array.isArray(value)) value.forEach((v, i) => walk(`${prefix}[${i}]`, v));
+        else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}.${k}` : k, v);
+        else out[`${namespace}:${prefix}`] = { value: String(value) };
+    };
+    walk("", values);
+    return out;
+}
 
 function missingPrerequisites(): string[] {
     const missing: string[] = [];
@@ -41,6 +52,8 @@ describeE2E("blue/green on a real AWS account", () => {
     const projectDir = path.resolve(__dirname, "..", "..");
     const stackName = `e2e-${Date.now().toString(36)}`;
     const domain = process.env.BLUEGREEN_E2E_DOMAIN!;
+    // The root Application deploys the bootstrap path into the Argo CD namespace: the routed app lives there.
+    const appNamespace = "argocd";
     let stack: Stack;
     const cluster = (version: string) => ({
         version,
@@ -56,20 +69,20 @@ describeE2E("blue/green on a real AWS account", () => {
         stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: projectDir });
         await stack.setAllConfig({
             "aws:region": { value: process.env.BLUEGREEN_E2E_REGION! },
-            "bluegreen:network": { value: JSON.stringify({ cidr: "10.77.0.0/16", natGateways: "single", availabilityZoneCount: 2 }) },
-            "bluegreen:clusters": { value: JSON.stringify({ blue: cluster("1.33"), green: cluster("1.34") }) },
-            "bluegreen:routing": {
-                value: JSON.stringify({
+            ...pathConfig("bluegreen", {
+                network: { cidr: "10.77.0.0/16", natGateways: "single", availabilityZoneCount: 2 },
+                clusters: { blue: cluster("1.33"), green: cluster("1.34") },
+                routing: {
                     weights: { blue: 100, green: 0 },
                     hostedZoneId: process.env.BLUEGREEN_E2E_ZONE_ID,
                     certificateArn: process.env.BLUEGREEN_E2E_CERT_ARN,
                     loadBalancer: { deletionProtection: false },
                     verification: { enabled: false },
-                    apps: [{ name: "guestbook", hostnames: [`guestbook-${stackName}.${domain}`], namespace: "default", service: { name: "guestbook-ui", port: 80 } }],
-                }),
-            },
-            "bluegreen:cutover": { value: JSON.stringify({ bake: "3m", interval: "30s" }) },
-        });
+                    apps: [{ name: "guestbook", hostnames: [`guestbook-${stackName}.${domain}`], namespace: appNamespace, service: { name: "guestbook-ui", port: 80 } }],
+                },
+                cutover: { bake: "3m", interval: "30s", minRequests: 0 },
+            }),
+        }, true);
         await stack.up({ onOutput: (o) => process.stdout.write(o) });
     });
 
@@ -81,20 +94,27 @@ describeE2E("blue/green on a real AWS account", () => {
         await stack.workspace.removeStack(stackName);
     });
 
-    test("cut over to green in steps with real gates, then roll back to blue", async () => {
-        const operations = await PulumiStackOperations.select(stackName, projectDir);
-        const view = await operations.read();
-        const thresholds = { minHealthyTargets: 1, max5xxRate: 0.05 };
-        const log = (line: string) => process.stdout.write(`${line}\n`);
-        const outcome = await runCutover(
-            { target: "green", steps: [10, 50, 100], bakeMs: 3 * 60_000, intervalMs: 30_000, onFailure: "previous-step" },
-            { stack: operations, gates: awsGates(view, "green", thresholds), clock: systemClock, log },
-        );
+    test("cut over to green in steps with real gates, then roll back to blue and measure how long it takes", async () => {
+        // Region, table and clients come from the stack (aws:region, outputs), not from the shell.
+        const deps = await realDeps({ stack: stackName, cwd: projectDir });
+        const view = await deps.stack.read();
+        const settings = { steps: [10, 50, 100], bakeMs: 3 * 60_000, intervalMs: 30_000, onFailure: "abort" as const, consecutiveErrorLimit: 4, failureLimit: 0 };
+        const thresholds = { minHealthyTargets: 1, max5xxRate: 0.05, minRequests: 0 };
+        const engine = (runId: string) => ({
+            stack: deps.stack, live: deps.live, store: deps.store, clock: deps.clock, runId, rules: deps.rules, identity: { owner: "e2e", host: "ci" },
+            events: eventSink({ run: runId, now: () => Date.now(), human: (l) => process.stdout.write(`${l}\n`) }),
+            gates: deps.gates(view, "green", thresholds),
+        });
+        const outcome = await runCutover({ target: "green" }, settings, engine("e2e-cutover"));
         expect(outcome.status).toBe("completed");
-        expect((await operations.read()).weights).toEqual({ blue: 0, green: 100 });
+        expect(await deps.live.read(view)).toEqual({ guestbook: { blue: 0, green: 100 } });
 
-        const rollback = await runRollback({ stack: operations, log });
-        expect(rollback.after).toEqual({ blue: 100, green: 0 });
-        expect((await operations.read()).weights).toEqual({ blue: 100, green: 0 });
+        const started = Date.now();
+        const rollback = await runRollback({ force: false, watchMs: 60_000, targetHealth: deps.targetHealth }, settings, { ...engine("e2e-rollback"), gates: [] });
+        const latencyMs = Date.now() - started;
+        process.stdout.write(`rollback latency (start → weights read back from the ALB): ${(latencyMs / 1000).toFixed(1)} s\n`);
+        expect(rollback.status).toBe("rolled-back");
+        expect(await deps.live.read(view)).toEqual({ guestbook: { blue: 100, green: 0 } });
+        expect((await deps.stack.read()).previousColor).toBeUndefined();
     });
 });

@@ -67,7 +67,7 @@ export async function planWithOutputs(raw: Record<string, unknown>, deps: PlanDe
     return planEnvironment(
         { config, environment: config.environment ?? stack, region: config.region ?? "eu-west-1", ...(deps.awsProfile ? { awsProfile: deps.awsProfile } : {}) },
         stack,
-        async (inputs, crd) => (outputs = await deployEnvironment(inputs, crd, clusterDeps)),
+        async (inputs, crd) => (outputs = await deployEnvironment(inputs, crd, { cluster: clusterDeps })),
         crdDeps,
     ).then((plan) => ({ plan, outputs }));
 }

@@ -1,31 +1,210 @@
 /**
- * What `cutover`, `rollback` and `status` share: the real stack, gates and clock (loaded on use, so
- * other commands start fast), and Ctrl-C handling.
+ * What `cutover`, `rollback` and `status` share: the real stack, load balancer, record store, gates
+ * and clock (loaded on use, so other commands start fast), the settings (flags first, then the
+ * stack's own `bluegreen:cutover`, then the schema's defaults), the event outputs, and Ctrl-C /
+ * SIGTERM handling (first: stop after the current operation; second: say what is left and exit).
  */
+import * as fs from "fs";
+import * as os from "os";
+import { randomUUID } from "crypto";
 import { Color } from "../../config/colors";
-import { Clock, Gate, StackOperations, StackView, systemClock } from "../../cutover/model";
+import { CutoverConfig, cutoverDefaults, loadEnvironmentConfig } from "../../config";
+import { readStackFile, StackFileError } from "../../config/stack-file";
+import type { Gate } from "../../cutover/contract";
+import { eventSink, EventSink } from "../../cutover/events";
+import { Clock, LiveRouting, StackOperations, StackView, systemClock } from "../../cutover/model";
+import { CutoverStore, MemoryCutoverStore, RecordedRule } from "../../cutover/record";
+import type { CutoverSettings, DirectRouting } from "../../cutover/run";
+import type { TargetHealthSource } from "../../cutover/sources";
+import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
+import { CommandIO } from "../io";
+
+export interface Thresholds {
+    minHealthyTargets: number;
+    max5xxRate: number;
+    minRequests: number;
+}
 
 export interface OperatorDeps {
     stack: StackOperations;
-    gates: (view: StackView, candidate: Color, thresholds: { minHealthyTargets: number; max5xxRate: number }) => Gate[];
+    live: LiveRouting;
+    store: CutoverStore;
+    gates: (view: StackView, candidate: Color, thresholds: Thresholds) => Gate[];
     clock: Clock;
     signal?: AbortSignal;
+    identity?: { owner: string; host: string };
+    runId?: string;
+    rules?: (view: StackView) => Promise<RecordedRule[]>;
+    direct?: DirectRouting;
+    targetHealth?: TargetHealthSource;
 }
+
+export interface SettingsFlags {
+    stack: string;
+    cwd: string;
+    steps?: string;
+    bake?: string;
+    interval?: string;
+    minHealthyTargets?: string;
+    max5xxRate?: string;
+    onFailure?: string;
+}
+
+/** The stack file's name for `org/project/stack` is its last part (stacks/Pulumi.<stack>.yaml). */
+export const stackFileName = (stack: string) => stack.split("/").pop()!;
+
+/** Checked before the stack is touched: a bad flag never costs a Pulumi call. */
+export function operatorSettings(flags: SettingsFlags): CutoverSettings & Thresholds {
+    let config: CutoverConfig;
+    try {
+        config = loadEnvironmentConfig(readStackFile(flags.cwd, stackFileName(flags.stack)).values).cutover;
+    } catch (err) {
+        if (!(err instanceof StackFileError)) throw err;
+        config = cutoverDefaults();
+    }
+    const number = (flag: string | undefined, fallback: number, name: string) => {
+        if (flag === undefined) return fallback;
+        const n = Number(flag);
+        if (flag.trim() === "" || !Number.isFinite(n)) throw new CutoverInputError(`--${name} must be a number, not "${flag}"`);
+        return n;
+    };
+    let steps = config.steps;
+    if (flags.steps !== undefined) {
+        steps = flags.steps.split(",").map((s) => Number(s.trim()));
+        if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 100)) throw new CutoverInputError(`--steps must be whole percentages from 1 to 100 separated by commas, not "${flags.steps}"`);
+        if (steps[steps.length - 1] !== 100 || steps.some((s, i) => i > 0 && s <= steps[i - 1])) throw new CutoverInputError(`--steps must be increasing and end at 100, not "${flags.steps}"`);
+    }
+    const onFailure = (flags.onFailure === "previous-color" ? "abort" : flags.onFailure ?? config.onFailure) as FailurePolicy;
+    if (!FAILURE_POLICIES.includes(onFailure)) throw new CutoverInputError(`--on-failure must be ${FAILURE_POLICIES.join(" or ")}, not "${flags.onFailure}"`);
+    const duration = (flag: string | undefined, fallback: string, name: string) => {
+        try {
+            return parseDuration(flag ?? fallback);
+        } catch (err) {
+            throw new CutoverInputError(flag === undefined ? `bluegreen:cutover.${name}: ${(err as Error).message}` : `--${name} ${(err as Error).message}`);
+        }
+    };
+    const intervalMs = duration(flags.interval, config.interval, "interval");
+    if (intervalMs <= 0) throw new CutoverInputError("--interval must be longer than 0s");
+    return {
+        steps,
+        bakeMs: duration(flags.bake, config.bake, "bake"),
+        intervalMs,
+        onFailure,
+        consecutiveErrorLimit: config.consecutiveErrorLimit,
+        failureLimit: config.failureLimit,
+        minHealthyTargets: number(flags.minHealthyTargets, config.minHealthyTargets, "min-healthy-targets"),
+        max5xxRate: number(flags.max5xxRate, config.max5xxRate, "max-5xx-rate"),
+        minRequests: config.minRequests,
+    };
+}
+
+/** Human lines (unless --json), NDJSON to `--events <file|->`. */
+export function operatorEvents(io: CommandIO, options: { json: boolean; events?: string }, runId: string, clock: Clock): { sink: EventSink; close: () => void } {
+    let fd: number | undefined;
+    let ndjson: ((line: string) => void) | undefined;
+    if (options.events === "-") ndjson = (line) => io.stdout(line);
+    else if (options.events) {
+        fd = fs.openSync(options.events, "a");
+        ndjson = (line) => fs.writeSync(fd!, line);
+    }
+    const human = options.json || options.events === "-" ? undefined : (line: string) => io.stdout(`${line}\n`);
+    return { sink: eventSink({ run: runId, now: () => clock.now(), human, ndjson }), close: () => fd !== undefined && fs.closeSync(fd) };
+}
+
+export function newRunId(clock: Clock): string {
+    return `${new Date(clock.now()).toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+}
+
+export const localIdentity = () => ({ owner: os.userInfo().username, host: os.hostname() });
 
 // The AWS SDK, the Kubernetes client and the Automation API are loaded on use, so other commands start fast.
-export async function realDeps(options: { stack: string; cwd: string }, signal?: AbortSignal): Promise<OperatorDeps> {
+export async function realDeps(options: { stack: string; cwd: string; readOnly?: boolean }, signal?: AbortSignal): Promise<OperatorDeps> {
     const { PulumiStackOperations } = await import("../../cutover/automation");
-    const { awsGates } = await import("../../cutover/aws-gates");
-    return { stack: await PulumiStackOperations.select(options.stack, options.cwd), gates: awsGates, clock: systemClock, signal };
-}
-
-export function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    const onSigint = () => {
-        process.stderr.write("\nInterrupt received: finishing the current operation, then stopping (no further weight change).\n");
-        controller.abort();
+    const { awsGates, elbTargetHealthSource } = await import("../../cutover/aws-gates");
+    const { ElasticLoadBalancingV2Client } = await import("@aws-sdk/client-elastic-load-balancing-v2");
+    const { elbLiveRouting, elbDirectRouting } = await import("../../cutover/elb-routing");
+    const stack = await PulumiStackOperations.select(options.stack, options.cwd, { readOnly: options.readOnly });
+    const region = await stack.region();
+    const elb = new ElasticLoadBalancingV2Client({ region });
+    const live = elbLiveRouting(elb);
+    const tableName = await stack.cutoverTableName();
+    let store: CutoverStore;
+    if (tableName) {
+        const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+        const { DynamoCutoverStore } = await import("../../cutover/dynamo-store");
+        store = new DynamoCutoverStore(new DynamoDBClient({ region }), tableName);
+    } else {
+        process.stderr.write("warning: the stack has no cutover table yet (output cutoverState.tableName): run `pulumi up` once; this run keeps no lease or record\n");
+        store = new MemoryCutoverStore();
+    }
+    const view = await stack.read();
+    return {
+        stack, live, store, clock: systemClock, signal, rules: live.rules,
+        gates: (v, candidate, thresholds) => awsGates(v, candidate, thresholds, region),
+        direct: elbDirectRouting(elb),
+        targetHealth: elbTargetHealthSource(view, elb),
     };
-    process.once("SIGINT", onSigint);
-    return run(controller.signal).finally(() => process.removeListener("SIGINT", onSigint));
 }
 
+/** A stack view built from the cutover record alone: what `rollback --direct` knows without Pulumi. */
+export function viewFromRecord(record: import("../../cutover/record").CutoverRecord): StackView {
+    return {
+        weights: record.verifiedWeights,
+        clusters: { blue: {}, green: {} },
+        apps: Object.fromEntries(record.rules.map((r) => [r.app, { hostnames: [], targetGroupArns: r.targetGroupArns }])),
+        mode: "alb",
+        weightedResourceUrns: [],
+    };
+}
+
+/**
+ * `rollback --direct --table <name> --region <region>`: no Pulumi at all (its CLI, backend or lock may
+ * be what is down). The record in the table names the rules; the stack is never touched.
+ */
+export async function directDeps(options: { table: string; region: string }, signal?: AbortSignal): Promise<OperatorDeps> {
+    const { ElasticLoadBalancingV2Client } = await import("@aws-sdk/client-elastic-load-balancing-v2");
+    const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+    const { DynamoCutoverStore } = await import("../../cutover/dynamo-store");
+    const { elbDirectRouting, readRuleWeights } = await import("../../cutover/elb-routing");
+    const { elbTargetHealthSource } = await import("../../cutover/aws-gates");
+    const store = new DynamoCutoverStore(new DynamoDBClient({ region: options.region }), options.table);
+    const record = await store.readRecord();
+    if (!record || record.rules.length === 0) throw new CutoverInputError(`the table ${options.table} holds no cutover record with listener rules: \`rollback --direct\` needs one (alb mode); use \`bluegreen rollback\``);
+    const view = viewFromRecord(record);
+    const elb = new ElasticLoadBalancingV2Client({ region: options.region });
+    const noPulumi = async (): Promise<never> => {
+        throw new Error("rollback --direct does not use Pulumi");
+    };
+    return {
+        stack: { read: async () => view, setRouting: noPulumi, previewRouting: noPulumi, updateRouting: noPulumi },
+        live: { read: () => readRuleWeights(elb, record.rules) },
+        store, clock: systemClock, signal, gates: () => [],
+        direct: elbDirectRouting(elb),
+        targetHealth: elbTargetHealthSource(view, elb),
+    };
+}
+
+/**
+ * First SIGINT/SIGTERM: abort (the engine stops after the current operation, an update in flight
+ * finishes: the Pulumi CLI runs in its own process group). Second: say what is left and exit 130.
+ */
+export function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>, io: CommandIO = { stdout: () => undefined, stderr: (t) => process.stderr.write(t) }, exit: (code: number) => void = (c) => process.exit(c)): Promise<T> {
+    const controller = new AbortController();
+    const onSignal = (name: string) => {
+        if (!controller.signal.aborted) {
+            io.stderr(`\n${name}: finishing the current operation (an update in flight completes), then stopping; no further weight change. Again to leave at once.\n`);
+            controller.abort();
+            return;
+        }
+        io.stderr(`\n${name} again: leaving now. An update in flight goes on in Pulumi and its weights are NOT read back or recorded: check with \`bluegreen status\`, then resume with \`bluegreen cutover\` or \`bluegreen rollback\`.\n`);
+        exit(130);
+    };
+    const sigint = () => onSignal("SIGINT");
+    const sigterm = () => onSignal("SIGTERM");
+    process.on("SIGINT", sigint);
+    process.on("SIGTERM", sigterm);
+    return run(controller.signal).finally(() => {
+        process.removeListener("SIGINT", sigint);
+        process.removeListener("SIGTERM", sigterm);
+    });
+}

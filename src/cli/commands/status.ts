@@ -4,15 +4,29 @@
  */
 import { Command } from "commander";
 import { COLORS, formatWeights } from "../../config/colors";
-import { StackOperations } from "../../cutover/model";
+import { LiveRouting, StackOperations } from "../../cutover/model";
+import type { CutoverRecord } from "../../cutover/record";
+import { uniformWeights, sameWeights } from "../../cutover/run";
 import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
 
 export type TargetHealthReader = (targetGroupArn: string) => Promise<Record<string, number>>;
 
-export async function runStatusCommand(options: { stack: string; json: boolean }, io: CommandIO, deps: { stack: StackOperations; targetHealth: TargetHealthReader }): Promise<number> {
+export async function runStatusCommand(options: { stack: string; json: boolean }, io: CommandIO, deps: { stack: StackOperations; targetHealth: TargetHealthReader; live?: LiveRouting; record?: () => Promise<CutoverRecord | undefined> }): Promise<number> {
     try {
         const view = await deps.stack.read();
+        let live: Record<string, { blue: number; green: number }> | undefined;
+        let liveProblem: string | undefined;
+        try {
+            live = deps.live ? await deps.live.read(view) : undefined;
+        } catch (err) {
+            liveProblem = (err as Error).message.split("\n")[0];
+        }
+        const record = deps.record ? await deps.record().catch(() => undefined) : undefined;
+        const liveUniform = live ? uniformWeights(live) : undefined;
+        const drift: string[] = [];
+        if (live && !sameWeights(liveUniform, view.weights)) drift.push(`the load balancer applies ${liveUniform ? formatWeights(liveUniform) : Object.entries(live).map(([a, w]) => `${a} ${formatWeights(w)}`).join("; ")} but the stack config says ${formatWeights(view.weights)}`);
+        if (record && liveUniform && !sameWeights(liveUniform, record.verifiedWeights)) drift.push(`the cutover record (${record.command} ${record.runId}, ${record.phase}) last verified ${formatWeights(record.verifiedWeights)}`);
         const colors = COLORS.filter((c) => view.clusters[c] || view.weights[c] > 0);
         const report = [];
         for (const color of colors) {
@@ -39,10 +53,13 @@ export async function runStatusCommand(options: { stack: string; json: boolean }
             });
         }
         if (options.json) {
-            io.stdout(JSON.stringify({ stack: options.stack, mode: view.mode, weights: view.weights, previousColor: view.previousColor ?? null, colors: report }, null, 2) + "\n");
+            io.stdout(JSON.stringify({ stack: options.stack, mode: view.mode, weights: view.weights, live: live ?? null, liveProblem: liveProblem ?? null, record: record ?? null, drift, previousColor: view.previousColor ?? null, colors: report }, null, 2) + "\n");
             return 0;
         }
         io.stdout(`Stack ${options.stack} (${view.mode} mode): ${formatWeights(view.weights)}${view.previousColor ? `; rollback goes to ${view.previousColor}` : ""}\n`);
+        if (live) io.stdout(`live: ${liveUniform ? formatWeights(liveUniform) : "apps differ"}${record ? `; record: ${record.command} ${record.runId} ${record.phase}, step ${record.stepIndex}, verified ${formatWeights(record.verifiedWeights)}` : ""}\n`);
+        if (liveProblem) io.stdout(`live weights unknown: ${liveProblem}\n`);
+        for (const d of drift) io.stdout(`DRIFT: ${d}\n`);
         for (const r of report) {
             io.stdout(`\n${r.color}  ${r.weight}%  cluster ${r.cluster ?? "(none)"} on ${r.version ?? "?"}\n`);
             io.stdout(`  node groups: ${r.nodeGroups.join(", ") || "-"}\n`);
@@ -63,8 +80,14 @@ export function registerStatusCommand(program: Command): void {
         .option("--cwd <dir>", "Pulumi project directory", process.cwd())
         .option("--json", "print JSON", false)
         .action(async (opts: { stack: string; cwd: string; json: boolean }) => {
-            const { PulumiStackOperations } = await import("../../cutover/automation");
+            const { realDeps } = await import("./operator");
             const { elbTargetHealthReader } = await import("../../cutover/aws-gates");
-            process.exitCode = await runStatusCommand(opts, processIO, { stack: await PulumiStackOperations.select(opts.stack, opts.cwd), targetHealth: elbTargetHealthReader() });
+            try {
+                const deps = await realDeps({ ...opts, readOnly: true });
+                process.exitCode = await runStatusCommand(opts, processIO, { stack: deps.stack, live: deps.live, record: () => deps.store.readRecord(), targetHealth: elbTargetHealthReader() });
+            } catch (err) {
+                const { reportFailure: report } = await import("../failure");
+                process.exitCode = report(err, processIO, "status");
+            }
         });
 }
