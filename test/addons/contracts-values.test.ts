@@ -60,6 +60,12 @@ describe("Helm values against the charts' own values.yaml at the pinned versions
         expect(unknownValuePaths(values, known)).toEqual([]);
     });
 
+    test("ArgoCD's password values set no fixed mtime: the chart stamps the rotation time, ending old sessions", async () => {
+        const values = await resolved(addonDefinition("argocd").values(context, config.clusters.blue!.addons.argocd as never)) as { configs: { secret: Record<string, string> } };
+        expect(values.configs.secret.argocdServerAdminPassword).toMatch(/^\$2a\$10\$/);
+        expect(values.configs.secret).not.toHaveProperty("argocdServerAdminPasswordMtime");
+    });
+
     test("a misspelt or invented key is caught", () => {
         const known = chartPaths("aws-load-balancer-controller", "1.14.0");
         expect(unknownValuePaths({ serviceAcount: { name: "x" }, enableServiceMutatorWebhooks: false, podDisruptionBudget: { maxUnavailable: 1 }, region: "eu-west-1" }, known)).toEqual([

@@ -79,3 +79,20 @@ describe("add-on install and removal order", () => {
         }
     });
 });
+
+describe("ArgoCD admin password rotation ends old sessions", () => {
+    // Argo CD refuses a token issued before admin.passwordMtime (util/session/sessionmanager.go); the chart
+    // stamps that time when it renders the secret unless a value is given. A fixed value never ends a session.
+    const { adminPasswordValues, adminPasswordHash } = jest.requireActual("../../components/addons/argocd") as typeof import("../../components/addons/argocd");
+
+    test("the values carry the hash and no fixed mtime, so the chart stamps the rotation time", () => {
+        const values = adminPasswordValues("s3cret-password", "dev-blue");
+        expect(values).toEqual({ argocdServerAdminPassword: adminPasswordHash("s3cret-password", "dev-blue") });
+        expect(Object.keys(values)).not.toContain("argocdServerAdminPasswordMtime");
+    });
+
+    test("a new password changes the values (a Helm upgrade, a new mtime); the same password does not", () => {
+        expect(adminPasswordValues("s3cret-password", "dev-blue")).toEqual(adminPasswordValues("s3cret-password", "dev-blue"));
+        expect(adminPasswordValues("n3w-password!", "dev-blue")).not.toEqual(adminPasswordValues("s3cret-password", "dev-blue"));
+    });
+});

@@ -27,6 +27,11 @@ export function adminPasswordHash(password: string, clusterName: string): string
     return bcrypt.hashSync(password, `$2a$10$${salt}`);
 }
 
+/** The chart's admin password values: the bcrypt hash only (see the values below for the mtime). */
+export function adminPasswordValues(password: string, clusterName: string): Record<string, string> {
+    return { argocdServerAdminPassword: adminPasswordHash(password, clusterName) };
+}
+
 const HIGH_AVAILABILITY = {
     "redis-ha": { enabled: true },
     controller: { replicas: 1 },
@@ -62,7 +67,12 @@ export const definition: AddonDefinition<AddonSettings<"argocd">> = {
         if (context.argocdAdminPassword === undefined) return base;
         return pulumi.secret(pulumi.output(context.argocdAdminPassword).apply((password) => ({
             ...base,
-            configs: { secret: { argocdServerAdminPassword: adminPasswordHash(password, context.clusterName), argocdServerAdminPasswordMtime: "2024-01-01T00:00:00Z" } },
+            // No argocdServerAdminPasswordMtime: the chart then stamps the time it renders the secret
+            // (templates/argocd-configs/argocd-secret.yaml), and it renders only when these values change,
+            // i.e. when the password does: Argo CD refuses tokens issued before that time, so a rotation
+            // ends every old session. (A fixed or hash-derived time cannot: it must lie after the old
+            // tokens and before the new ones.)
+            configs: { secret: adminPasswordValues(password, context.clusterName) },
         })));
     },
     resources: (addon, context, settings) => {
