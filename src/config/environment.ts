@@ -141,7 +141,9 @@ export function readEnvironmentInputs(all: Record<string, unknown>, context: Sta
     const secrets = resolveSecretPlaceholders(rawValues, region ?? "us-east-1");
     problems.push(...secrets.problems, ...plainTextPasswordProblems(rawValues, context));
     const parsed = parseEnvironmentConfig(secrets.values);
-    if (!parsed.ok) problems.push(...parsed.problems);
+    // A refused secret is the one problem at its path: the schema's view of the placeholder adds nothing.
+    const secretAt = (p: string) => secrets.problems.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
+    if (!parsed.ok) problems.push(...parsed.problems.filter((p) => !secretAt(p.path)));
     if (parsed.ok || !problems.some((p) => p.path === "region")) problems.push(...regionProblems(region, all, context));
     if (parsed.ok && region && isKnownRegion(region)) problems.push(...checkRegionReferences(parsed.config, region));
     if (!parsed.ok || problems.length) throw new ConfigError(problems.sort((a, b) => a.path.localeCompare(b.path)));
