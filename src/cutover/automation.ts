@@ -18,7 +18,7 @@ import { ClusterView, PreviewSummary, RoutedAppView, RoutingChange, StackOperati
 
 /** Reads weights and the previous color from the stack's config, the rest from its outputs. */
 export function stackView(config: Record<string, { value: string }>, outputs: Record<string, { value: unknown }>): StackView {
-    const routing = (parseStructuredValue(config["bluegreen:routing"]?.value) ?? {}) as { weights?: Partial<Weights>; mode?: "alb" | "dns" };
+    const routing = (parseStructuredValue(config["bluegreen:routing"]?.value) ?? {}) as { weights?: Partial<Weights>; mode?: "alb" | "dns"; hostedZoneId?: string };
     const cutover = (parseStructuredValue(config["bluegreen:cutover"]?.value) ?? {}) as { previousColor?: Color };
     const routingOutput = (outputs.routing?.value ?? {}) as { apps?: Record<string, RoutedAppView>; weightedResourceUrns?: string[]; mode?: "alb" | "dns" };
     const weights = Object.fromEntries(COLORS.map((c) => [c, Number(routing.weights?.[c] ?? 0)])) as Weights;
@@ -29,6 +29,7 @@ export function stackView(config: Record<string, { value: string }>, outputs: Re
         apps: routingOutput.apps ?? {},
         mode: routing.mode ?? routingOutput.mode ?? "alb",
         weightedResourceUrns: routingOutput.weightedResourceUrns ?? [],
+        ...(routing.hostedZoneId ? { hostedZoneId: routing.hostedZoneId } : {}),
     };
 }
 

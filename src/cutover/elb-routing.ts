@@ -104,13 +104,17 @@ export async function readRuleWeights(client: ElasticLoadBalancingV2Client, rule
     return out;
 }
 
-export function elbLiveRouting(client: ElasticLoadBalancingV2Client, retry = defaultRetry): LiveRouting & { rules(view: StackView): Promise<RecordedRule[]> } {
+/** alb mode: the rules' weights; dns mode: `dns` (Route 53 weighted records). */
+export function elbLiveRouting(client: ElasticLoadBalancingV2Client, retry = defaultRetry, dns?: LiveRouting): LiveRouting & { rules(view: StackView): Promise<RecordedRule[]> } {
     let cached: RecordedRule[] | undefined;
-    const rules = async (view: StackView) => (cached ??= await findWeightedRules(client, view, retry));
+    const rules = async (view: StackView) => (view.mode === "dns" ? [] : (cached ??= await findWeightedRules(client, view, retry)));
     return {
         rules,
         async read(view) {
-            if (view.mode === "dns") return Object.fromEntries(Object.keys(view.apps).map((a) => [a, { ...view.weights }]));
+            if (view.mode === "dns") {
+                if (!dns) throw new Error("dns mode: no Route 53 reader configured");
+                return dns.read(view);
+            }
             return readRuleWeights(client, await rules(view), retry);
         },
     };

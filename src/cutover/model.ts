@@ -25,6 +25,8 @@ export interface StackView {
     apps: Record<string, RoutedAppView>;
     mode: "alb" | "dns";
     weightedResourceUrns: string[];
+    /** dns mode: the zone of the weighted records (bluegreen:routing.hostedZoneId). */
+    hostedZoneId?: string;
 }
 
 export interface UpdateSummary {

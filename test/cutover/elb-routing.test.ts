@@ -105,3 +105,21 @@ describe("the load balancer through ELBv2", () => {
         expect(calls).toBe(1);
     });
 });
+
+describe("dns mode", () => {
+    test("live weights per app come from the weighted records of its first hostname (SetIdentifier = color)", async () => {
+        const { Route53Client, ListResourceRecordSetsCommand } = await import("@aws-sdk/client-route-53");
+        const { route53LiveRouting } = await import("../../src/cutover/dns-routing");
+        const r53 = mockClient(Route53Client);
+        r53.on(ListResourceRecordSetsCommand).callsFake((input: { StartRecordName: string }) => ({
+            ResourceRecordSets: input.StartRecordName === "shop.example.com"
+                ? [{ Name: "shop.example.com.", Type: "A", SetIdentifier: "blue", Weight: 90 }, { Name: "shop.example.com.", Type: "A", SetIdentifier: "green", Weight: 10 }, { Name: "shopx.example.com.", Type: "A", SetIdentifier: "green", Weight: 100 }]
+                : [{ Name: "api.example.com.", Type: "A", SetIdentifier: "blue", Weight: 100 }],
+        }));
+        const live = elbLiveRouting(new ElasticLoadBalancingV2Client({ region: "eu-west-1" }), noSleep, route53LiveRouting(new Route53Client({ region: "eu-west-1" })));
+        const dnsView: StackView = { ...view(), mode: "dns", hostedZoneId: "Z123", apps: { shop: { hostnames: ["shop.example.com"], targetGroupArns: {} }, api: { hostnames: ["api.example.com"], targetGroupArns: {} } } };
+        expect(await live.read(dnsView)).toEqual({ shop: { blue: 90, green: 10 }, api: { blue: 100, green: 0 } });
+        expect(r53.commandCalls(ListResourceRecordSetsCommand)[0].args[0].input).toMatchObject({ HostedZoneId: "Z123", StartRecordName: "shop.example.com" });
+        r53.restore();
+    });
+});

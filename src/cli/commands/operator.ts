@@ -126,7 +126,9 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
     const stack = await PulumiStackOperations.select(options.stack, options.cwd, { readOnly: options.readOnly });
     const region = await stack.region();
     const elb = new ElasticLoadBalancingV2Client({ region });
-    const live = elbLiveRouting(elb);
+    const { Route53Client } = await import("@aws-sdk/client-route-53");
+    const { route53LiveRouting } = await import("../../cutover/dns-routing");
+    const live = elbLiveRouting(elb, undefined, route53LiveRouting(new Route53Client({ region })));
     const tableName = await stack.cutoverTableName();
     let store: CutoverStore;
     if (tableName) {
