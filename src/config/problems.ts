@@ -48,7 +48,6 @@ const FORMAT_HINTS: Record<string, string> = {
     MATCHER: 'is not an HTTP code matcher like "200" or "200-399"',
     PORT_NAME: 'is not a port number or a Kubernetes port name like "http"',
     DURATION,
-    POSITIVE_DURATION: 'is not a duration above zero like "30s" or "1m" (gates are checked this often)',
     REGION: 'is not an AWS region like "eu-west-1"',
 };
 

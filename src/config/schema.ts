@@ -463,7 +463,6 @@ const cutoverSteps = z
         }
     });
 
-const positiveDuration = z.string().refine((v) => (parseDurationMs(v) ?? 0) > 0, { message: "POSITIVE_DURATION" });
 
 /** CloudWatch publishes ALB metrics in 60 s periods: the shortest window a traffic gate can judge. */
 export const METRIC_PERIOD_MS = 60_000;
@@ -477,7 +476,7 @@ export const cutoverSchema = z.strictObject({
     steps: cutoverSteps.default([10, 50, 100]),
     bake: duration.default("10m"),
     /** Time between gate checks: at least 10 s, at least 60 s (one metric period) while traffic gates run. */
-    interval: positiveDuration.default("1m"),
+    interval: duration.default("1m"),
     minHealthyTargets: z.int().min(1).default(1),
     /** Highest HTTPCode_Target_5XX_Count / RequestCount of an app on the candidate over the window. */
     max5xxRate: ratio.default(0.01),

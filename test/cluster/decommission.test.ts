@@ -36,9 +36,9 @@ describe("decommission", () => {
         const deleted = diff.steps.filter((s) => s.op === "delete");
         expect(deleted.map((s) => s.name)).toContain("dev-green-eks");
         expect(deleted.every((s) => s.name.includes("green"))).toBe(true);
-        // Only the shared listeners stop naming green's target group; nothing is replaced or created.
+        // Only the shared listener rules and the environment's dashboard stop naming green's target groups; nothing is replaced or created.
         expect(diff.summary).toMatchObject({ replace: 0, create: 0 });
-        expect([...new Set(diff.steps.filter((s) => s.op === "update").map((s) => s.type))]).toEqual(["aws:lb/listenerRule:ListenerRule"]);
+        expect([...new Set(diff.steps.filter((s) => s.op === "update").map((s) => s.type))].sort()).toEqual(["aws:cloudwatch/dashboard:Dashboard", "aws:lb/listenerRule:ListenerRule"]);
     });
 
     test("tearing the environment down: with deletion protection off everywhere, nothing is protected and the load balancer may be deleted", async () => {

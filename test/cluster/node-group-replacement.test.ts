@@ -10,13 +10,13 @@ import { diffPlans, PlanDiff } from "../../src/plan/diff";
 import { Plan } from "../../src/plan/model";
 import { OFFLINE_CRD_DEPS, planEnvironment } from "../../src/plan/stack-plan";
 import { deployEnvironment } from "../../components/environment";
-import { clusterSpec, nodeGroup, rawConfig } from "../helpers/raw-config";
+import { clusterSpec, nodeGroup, rawConfig, RUNNER_ENDPOINT } from "../helpers/raw-config";
 import { resourceNamed } from "../helpers/plan";
 
 const NG = "aws:eks/nodeGroup:NodeGroup";
 
 async function plan(green: Record<string, unknown>, recorded?: Record<string, number>): Promise<Plan> {
-    const config = loadEnvironmentConfig(rawConfig({ clusters: { blue: clusterSpec("1.33"), green: { version: "1.34", ...green } } }));
+    const config = loadEnvironmentConfig(rawConfig({ clusters: { blue: clusterSpec("1.33"), green: { version: "1.34", endpoint: RUNNER_ENDPOINT, ...green } } }));
     const deps: AddonCrdDeps = { ...OFFLINE_CRD_DEPS, previousDeployment: async () => (recorded ? { clusters: { green: { nodeGroupDesiredSizes: recorded } } } : undefined) };
     return planEnvironment({ config, environment: "dev", region: "eu-west-1" }, "dev", deployEnvironment, deps);
 }

@@ -12,7 +12,7 @@ function everySection(): Record<string, unknown> {
     const cluster = (version: string) =>
         clusterSpec(version, {
             nodeGroups: [nodeGroup({ taints: [{ key: "dedicated", value: "system", effect: "NO_SCHEDULE" }] })],
-            endpoint: {},
+            endpoint: { publicAccessCidrs: ["203.0.113.0/24"] },
             managedAddons: {},
             addons: {
                 argocd: { bootstrap: { repoURL: "https://github.com/example-org/gitops.git", path: "envs/dev" } },

@@ -46,7 +46,7 @@ describe("bluegreen cutover / rollback / status / rehearse commands", () => {
     test("thresholds come from the stack's own file, also for org/project/stack names", () => {
         expect(operatorSettings({ stack: "acme/bluegreen/prod", cwd: projectDir }).max5xxRate).toBe(0.005);
         expect(operatorSettings({ stack: "prod", cwd: projectDir, max5xxRate: "0.02" }).max5xxRate).toBe(0.02);
-        expect(operatorSettings({ stack: "no-such-stack", cwd: projectDir })).toMatchObject({ steps: [10, 50, 100], bakeMs: 600_000, intervalMs: 30_000, onFailure: "abort", consecutiveErrorLimit: 4, failureLimit: 0 });
+        expect(operatorSettings({ stack: "no-such-stack", cwd: projectDir })).toMatchObject({ steps: [10, 50, 100], bakeMs: 600_000, intervalMs: 60_000, onFailure: "abort", consecutiveErrorLimit: 4, failureLimit: 0 });
     });
 
     test("exit 0 on a completed cutover; human output has one time-stamped line per event, including gate checks", async () => {

@@ -17,7 +17,7 @@ function writeStack(replacement?: Record<string, unknown>) {
         "aws:region": "eu-west-1",
         "bluegreen:network": { cidr: "10.0.0.0/16" },
         "bluegreen:access": { clusterAdmins: ["arn:aws:iam::123456789012:role/platform-admin"] },
-        "bluegreen:clusters": { blue: { version: "1.33", nodeGroups: [group] } },
+        "bluegreen:clusters": { blue: { version: "1.33", nodeGroups: [group], endpoint: { publicAccessCidrs: ["203.0.113.0/24"] } } },
     };
     fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
     fs.writeFileSync(path.join(dir, "stacks", "Pulumi.dev.yaml"), yaml.dump({ config }));

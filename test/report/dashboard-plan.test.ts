@@ -1,4 +1,4 @@
-import { Plan, UNKNOWN } from "../../src/plan/model";
+import { Plan } from "../../src/plan/model";
 import { planFor, resourceNamed, resourcesOfType } from "../helpers/plan";
 import { rawConfig } from "../helpers/raw-config";
 import { albRouting, routedApp, ZONE } from "../routing/fixtures";
@@ -20,8 +20,17 @@ describe("the environment's dashboard in the offline plan", () => {
 
     it("its body is built from the load balancer and every app's target group of both colors", () => {
         const dashboard = resourcesOfType(plan, DASHBOARD)[0];
-        // The dimensions are the ARN suffixes, known after the load balancer exists: computed here.
-        expect(dashboard.inputs.dashboardBody).toBe(UNKNOWN);
+        // The plan's mocks give the load balancer and target groups realistic ARNs: every app's 5xx widget
+        // reads each color's own target group (named after app and color) on the environment's load balancer.
+        const body = JSON.parse(String(dashboard.inputs.dashboardBody)) as { widgets: Array<{ properties: { title: string; metrics: unknown[][] } }> };
+        for (const app of ["shop", "api"]) {
+            const widget = body.widgets.find((w) => w.properties.title === `${app}: target 5xx rate (%)`)!;
+            for (const color of ["blue", "green"]) {
+                const series = widget.properties.metrics.filter((m) => m[1] === "HTTPCode_Target_5XX_Count" && String(m[3]).startsWith(`targetgroup/prod-${app}-${color}-`));
+                expect(series).toHaveLength(1);
+                expect(String(series[0][5])).toMatch(/^app\/prod-alb-/);
+            }
+        }
         const lb = resourceNamed(plan, "aws:lb/loadBalancer:LoadBalancer", "prod-alb");
         expect(dashboard.dependencies).toContain(lb.urn);
         for (const app of ["shop", "api"]) {

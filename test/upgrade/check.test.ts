@@ -18,7 +18,7 @@ fs.writeFileSync(path.join(dir, "stacks", "Pulumi.dev.yaml"), yaml.dump({
         "aws:region": "eu-west-1",
         "bluegreen:network": { cidr: "10.0.0.0/16" },
         "bluegreen:access": { clusterAdmins: ["arn:aws:iam::123456789012:role/platform-admin"] },
-        "bluegreen:clusters": { blue: { version: "1.33", nodeGroups: [group] } },
+        "bluegreen:clusters": { blue: { version: "1.33", nodeGroups: [group], endpoint: { publicAccessCidrs: ["203.0.113.0/24"] } } },
     },
 }));
 const [OLD, NEW] = nodeGroupInstances({ ...group, capacityType: "ON_DEMAND", amiType: "AL2023_x86_64_STANDARD", diskSize: 50, generation: 0 } as never, "1.33").map((i) => i.nodeGroupName);
