@@ -10,7 +10,7 @@ import { runCutover, RunOutcome } from "../../cutover/run";
 import { CutoverInputError } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
-import { localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, SettingsFlags, withInterrupt } from "./operator";
+import { localIdentity, newRunId, OperatorDeps, operatorEvents, withVerifiedWeights, operatorSettings, realDeps, SettingsFlags, withInterrupt } from "./operator";
 
 export interface CutoverCommandOptions extends SettingsFlags {
     to: Color;
@@ -34,7 +34,7 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
         try {
             const outcome = await runCutover({ target: options.to }, settings, {
                 stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId, rules: d.rules,
-                identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: events.sink,
+                identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: withVerifiedWeights(events.sink, d.onVerifiedWeights),
                 gates: d.gates(view, options.to, settings),
             });
             printOutcome(io, options.json, outcome, events.sink.events);
@@ -62,6 +62,7 @@ export function registerCutoverCommand(program: Command): void {
         .option("--max-5xx-rate <ratio>", "highest tolerated share of 5xx responses, e.g. 0.01")
         .addOption(new Option("--on-failure <policy>", "abort: all traffic back to the color that carried it (default: bluegreen:cutover.onFailure); previous-step: back to the last baked step, 0 on the next failure").choices(["abort", "previous-step", "previous-color"]))
         .option("--break-lease", "take over a lease whose holder stopped renewing it (expired)", false)
+        .option("--allow-ungated", "cut over although no traffic gate (CloudWatch metrics) can run, on health and workload gates alone", false)
         .option("--events <file|->", "write every event as NDJSON to a file, or - for stdout")
         .option("--cwd <dir>", "Pulumi project directory", process.cwd())
         .option("--json", "print a JSON report at the end", false)

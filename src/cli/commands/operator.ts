@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import { randomUUID } from "crypto";
-import { Color } from "../../config/colors";
+import { Color, Weights } from "../../config/colors";
 import { CutoverConfig, cutoverDefaults, loadEnvironmentConfig } from "../../config";
 import { readStackFile, StackFileError } from "../../config/stack-file";
 import type { Gate } from "../../cutover/contract";
@@ -18,6 +18,7 @@ import type { CutoverSettings, DirectRouting } from "../../cutover/run";
 import type { TargetHealthSource } from "../../cutover/sources";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
 import { CommandIO } from "../io";
+import { buildGates, describeGates, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../cutover/gates/set";
 
 export interface Thresholds {
     minHealthyTargets: number;
@@ -37,6 +38,26 @@ export interface OperatorDeps {
     rules?: (view: StackView) => Promise<RecordedRule[]>;
     direct?: DirectRouting;
     targetHealth?: TargetHealthSource;
+    /** Called with the weights the load balancer was read back to apply (the dashboard's weights metric). */
+    onVerifiedWeights?: (weights: Weights, at: Date) => Promise<void>;
+}
+
+/**
+ * The sink the engine writes to, passing each verified weight change to `onVerifiedWeights` as well.
+ * Publishing is best effort: a metric that cannot be written never stops or fails a cutover.
+ */
+export function withVerifiedWeights(sink: EventSink, onVerifiedWeights?: OperatorDeps["onVerifiedWeights"]): EventSink {
+    if (!onVerifiedWeights) return sink;
+    return {
+        get events() {
+            return sink.events;
+        },
+        emit(input) {
+            const event = sink.emit(input);
+            if (event.type === "verify" && event.result === "pass" && event.weights) void onVerifiedWeights(event.weights, new Date(event.ts)).catch(() => undefined);
+            return event;
+        },
+    };
 }
 
 export interface SettingsFlags {
@@ -118,9 +139,9 @@ export function newRunId(clock: Clock): string {
 export const localIdentity = () => ({ owner: os.userInfo().username, host: os.hostname() });
 
 // The AWS SDK, the Kubernetes client and the Automation API are loaded on use, so other commands start fast.
-export async function realDeps(options: { stack: string; cwd: string; readOnly?: boolean }, signal?: AbortSignal): Promise<OperatorDeps> {
+export async function realDeps(options: { stack: string; cwd: string; readOnly?: boolean; allowUngated?: boolean }, signal?: AbortSignal): Promise<OperatorDeps> {
     const { PulumiStackOperations } = await import("../../cutover/automation");
-    const { awsGates, elbTargetHealthSource } = await import("../../cutover/aws-gates");
+    const { elbTargetHealthSource } = await import("../../cutover/aws-gates");
     const { ElasticLoadBalancingV2Client } = await import("@aws-sdk/client-elastic-load-balancing-v2");
     const { elbLiveRouting, elbDirectRouting } = await import("../../cutover/elb-routing");
     const stack = await PulumiStackOperations.select(options.stack, options.cwd, { readOnly: options.readOnly });
@@ -142,10 +163,60 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
     const view = await stack.read();
     return {
         stack, live, store, clock: systemClock, signal, rules: live.rules,
-        gates: (v, candidate, thresholds) => awsGates(v, candidate, thresholds, region),
+        gates: (v, _candidate, thresholds) => realGateSet(v, thresholds, { ...options, region }),
         direct: elbDirectRouting(elb),
         targetHealth: elbTargetHealthSource(view, elb),
+        onVerifiedWeights: await weightsMetricPublisher(region, environmentOf(view, options.stack)),
     };
+}
+
+/**
+ * The gates of a real run (src/cutover/gates/set.ts): both colors watched, thresholds from the stack's
+ * own `bluegreen:cutover` and the command line, the routed apps' namespaces and Services from its
+ * `bluegreen:routing`, AWS clients in the stack's region. The active gates and what could not be
+ * gated are printed at start; a run without a traffic gate is refused unless --allow-ungated.
+ */
+function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean }): Gate[] {
+    let values: Record<string, unknown> = {};
+    try {
+        values = readStackFile(options.cwd, stackFileName(options.stack)).values;
+    } catch (err) {
+        if (!(err instanceof StackFileError)) throw err;
+    }
+    const routing = (values.routing ?? {}) as { apps?: Array<{ name: string; namespace?: string; service?: { name?: string } }> };
+    const routed = new Map((routing.apps ?? []).map((app) => [app.name, app]));
+    const gateView: GateStackView = {
+        mode: view.mode,
+        ...(options.region ? { region: options.region } : {}),
+        clusters: view.clusters,
+        apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, {
+            targetGroupArns: app.targetGroupArns,
+            ...(app.loadBalancerArnSuffix ? { loadBalancerArnSuffix: app.loadBalancerArnSuffix } : {}),
+            ...(routed.get(name)?.namespace ? { namespace: routed.get(name)!.namespace } : {}),
+            ...(routed.get(name)?.service?.name ? { service: routed.get(name)!.service!.name } : {}),
+        }])),
+    };
+    const settings = resolveGateSettings(values.cutover as Record<string, unknown> | undefined, {
+        minHealthyTargets: String(thresholds.minHealthyTargets),
+        max5xxRate: String(thresholds.max5xxRate),
+        minRequests: String(thresholds.minRequests),
+    });
+    const sources = realGateSources(gateView, settings.values);
+    const { gates, notes, info } = buildGates(gateView, { settings, sources, now: () => Date.now() });
+    for (const line of describeGates(gates, notes, info)) process.stderr.write(`gate: ${line}\n`);
+    requireTrafficGate(gates, options.allowUngated === true, notes);
+    return gates;
+}
+
+/** The environment's name for the weights metric: the stack output, else the stack's own name. */
+function environmentOf(view: StackView, stack: string): string {
+    return (view as { environment?: string }).environment ?? stackFileName(stack);
+}
+
+async function weightsMetricPublisher(region: string | undefined, environment: string): Promise<OperatorDeps["onVerifiedWeights"]> {
+    const [{ CloudWatchClient }, { publishWeights }] = await Promise.all([import("@aws-sdk/client-cloudwatch"), import("../../report/weights-metric")]);
+    const client = new CloudWatchClient({ region });
+    return (weights, at) => publishWeights(client, environment, weights, at);
 }
 
 /** A stack view built from the cutover record alone: what `rollback --direct` knows without Pulumi. */

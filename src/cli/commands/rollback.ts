@@ -11,7 +11,7 @@ import { CutoverInputError, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
 import { printOutcome } from "./cutover";
-import { directDeps, localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt } from "./operator";
+import { directDeps, localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt, withVerifiedWeights } from "./operator";
 
 export interface RollbackCommandOptions {
     stack: string;
@@ -42,7 +42,7 @@ export async function runRollbackCommand(options: RollbackCommandOptions, io: Co
             const outcome = await runRollback(
                 { force: options.force === true, watchMs, direct: options.direct ? d.direct : undefined, targetHealth: d.targetHealth },
                 settings,
-                { stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId, rules: d.rules, identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: events.sink, gates: d.gates(view, to, settings) },
+                { stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId, rules: d.rules, identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: withVerifiedWeights(events.sink, d.onVerifiedWeights), gates: d.gates(view, to, settings) },
             );
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;
