@@ -27,7 +27,7 @@ describe("single mistakes a review found accepted are refused with exit 2 and th
         ["the ArgoCD password in plain text", "dev", (c) => { c["bluegreen:argocdAdminPassword"] = "correct horse battery staple"; }, ["argocdAdminPassword is stored in plain text in the stack config", "pulumi config set --secret bluegreen:argocdAdminPassword"]],
         ["cutover steps that do not end at 100", "prod", (c) => { c["bluegreen:cutover"].steps = [10, 50]; }, ["cutover.steps[1] (50) is the last step but a cutover ends with the candidate at 100"]],
         ["cutover steps that do not increase", "prod", (c) => { c["bluegreen:cutover"].steps = [50, 10, 100]; }, ["cutover.steps[1] (10) is not above the step before it (50)"]],
-        ["interval: 0s", "prod", (c) => { c["bluegreen:cutover"].interval = "0s"; }, ['cutover.interval "0s" is not a duration above zero']],
+        ["interval: 0s", "prod", (c) => { c["bluegreen:cutover"].interval = "0s"; }, ['cutover.interval (0 s) must be at least 10 s']],
         ["a secret where the value must be known", "prod", (c) => { c["bluegreen:routing"].weights.green = { secure: "v1:abc" }; }, ["routing.weights.green is a secret (secure:), but bluegreen must know this value"]],
         ["a whole section stored as one secret", "prod", (c) => { c["bluegreen:cutover"] = { secure: "v1:abc" }; }, ["cutover is a secret (secure:)"]],
         ["an ALB with more target groups than it takes", "prod", (c) => {
