@@ -3,48 +3,12 @@
  * only the resources carrying the weights, in place. Protect flags follow the weights too; they are
  * resource options (no update of the resource) and shown apart.
  */
-import { diffPlans, PlanDiff } from "../../src/plan/diff";
 import { Plan } from "../../src/plan/model";
 import { rawConfig } from "../helpers/raw-config";
 import { planFor } from "../helpers/plan";
-import { albRouting, routedApp, ZONE } from "./fixtures";
-
-type Weights = { blue: number; green: number };
-const STAGES: Weights[] = [
-    { blue: 100, green: 0 },
-    { blue: 90, green: 10 },
-    { blue: 50, green: 50 },
-    { blue: 0, green: 100 },
-];
-/** Forward through every stage, then back (the rollback) one stage at a time, plus the one-step rollback. */
-const TRANSITIONS: [number, number][] = [[0, 1], [1, 2], [2, 3], [3, 2], [2, 1], [1, 0], [3, 0], [0, 3]];
-
-/** Types whose `protect` follows the weights: the target groups and the clusters (with their secrets key). */
-const PROTECT_FOLLOWS_WEIGHTS = new Set(["aws:lb/targetGroup:TargetGroup", "eks:index:Cluster", "aws:kms/key:Key"]);
-
-function appsOf(count: number, withPaths: boolean) {
-    return Array.from({ length: count }, (_, i) => routedApp(`app-${String(i).padStart(2, "0")}`, withPaths && i % 5 === 0 ? { paths: ["/api/*"] } : {}));
-}
-
-function expectOnlyWeightedUpdates(diff: PlanDiff, after: Plan, routingType: string, weightPath: RegExp, candidatePath?: RegExp): void {
-    expect(diff.summary).toMatchObject({ create: 0, delete: 0, replace: 0 });
-    expect(diff.summary.update).toBeGreaterThan(0);
-    const weighted = new Set((after.outputs.routing as { weightedResourceUrns: string[] }).weightedResourceUrns);
-    for (const step of diff.steps) {
-        if (step.op === "update") {
-            expect(step.type).toBe(routingType);
-            expect(weighted.has(step.urn)).toBe(true);
-            // Weighted rules change their weights; verification rules (when the candidate flips) their one target group.
-            const path = step.name.endsWith("-verify") && candidatePath ? candidatePath : weightPath;
-            for (const change of step.changes) expect(change.path).toMatch(path);
-        } else {
-            expect(step.op).toBe("same");
-        }
-        if (step.protectChange) expect(PROTECT_FOLLOWS_WEIGHTS.has(step.type)).toBe(true);
-    }
-}
-
-const label = ([from, to]: [number, number]) => `${STAGES[from].blue}/${STAGES[from].green} → ${STAGES[to].blue}/${STAGES[to].green}`;
+import { albRouting } from "./fixtures";
+import { appsOf, expectOnlyWeightedUpdates, label, STAGES, TRANSITIONS } from "./weight-shift-helpers";
+import { diffPlans } from "../../src/plan/diff";
 
 describe.each([
     [1, false],
@@ -95,21 +59,3 @@ describe.each([
     });
 });
 
-describe("dns mode: a change of weights updates only the weighted records, in place", () => {
-    const loadBalancers = {
-        blue: { dnsName: "k8s-blue-1111.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2" },
-        green: { dnsName: "k8s-green-2222.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2" },
-    };
-    const plans: Plan[] = [];
-    for (const weights of STAGES) {
-        beforeAll(async () => {
-            plans.push(await planFor(rawConfig({ routing: { mode: "dns", weights, hostedZoneId: ZONE, dns: { loadBalancers }, apps: appsOf(50, false) } }), "prod"));
-        });
-    }
-
-    test.each(TRANSITIONS.map((t) => [label(t), t] as const))("%s", (_name, [from, to]) => {
-        const diff = diffPlans(plans[from], plans[to]);
-        expectOnlyWeightedUpdates(diff, plans[to], "aws:route53/record:Record", /^weightedRoutingPolicies\[0\]\.weight$/);
-        expect(diff.summary.update).toBe(100);
-    });
-});

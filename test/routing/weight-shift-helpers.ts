@@ -1,0 +1,45 @@
+/**
+ * What the weight-shift tests share: the stages of a staged cutover, the transitions between them
+ * (forward and back), and the check that a change of weights only updates the weighted resources.
+ */
+import { PlanDiff } from "../../src/plan/diff";
+import { Plan } from "../../src/plan/model";
+import { routedApp } from "./fixtures";
+
+export type Weights = { blue: number; green: number };
+export const STAGES: Weights[] = [
+    { blue: 100, green: 0 },
+    { blue: 90, green: 10 },
+    { blue: 50, green: 50 },
+    { blue: 0, green: 100 },
+];
+/** Forward through every stage, then back (the rollback) one stage at a time, plus the one-step rollback. */
+export const TRANSITIONS: [number, number][] = [[0, 1], [1, 2], [2, 3], [3, 2], [2, 1], [1, 0], [3, 0], [0, 3]];
+
+/** Types whose `protect` follows the weights: the target groups and the clusters (with their secrets key). */
+const PROTECT_FOLLOWS_WEIGHTS = new Set(["aws:lb/targetGroup:TargetGroup", "eks:index:Cluster", "aws:kms/key:Key"]);
+
+export function appsOf(count: number, withPaths: boolean) {
+    return Array.from({ length: count }, (_, i) => routedApp(`app-${String(i).padStart(2, "0")}`, withPaths && i % 5 === 0 ? { paths: ["/api/*"] } : {}));
+}
+
+export function expectOnlyWeightedUpdates(diff: PlanDiff, after: Plan, routingType: string, weightPath: RegExp, candidatePath?: RegExp): void {
+    expect(diff.summary).toMatchObject({ create: 0, delete: 0, replace: 0 });
+    expect(diff.summary.update).toBeGreaterThan(0);
+    const weighted = new Set((after.outputs.routing as { weightedResourceUrns: string[] }).weightedResourceUrns);
+    for (const step of diff.steps) {
+        if (step.op === "update") {
+            expect(step.type).toBe(routingType);
+            expect(weighted.has(step.urn)).toBe(true);
+            // Weighted rules change their weights; verification rules (when the candidate flips) their one target group.
+            const path = step.name.endsWith("-verify") && candidatePath ? candidatePath : weightPath;
+            for (const change of step.changes) expect(change.path).toMatch(path);
+        } else {
+            expect(step.op).toBe("same");
+        }
+        if (step.protectChange) expect(PROTECT_FOLLOWS_WEIGHTS.has(step.type)).toBe(true);
+    }
+}
+
+export const label = ([from, to]: [number, number]) => `${STAGES[from].blue}/${STAGES[from].green} → ${STAGES[to].blue}/${STAGES[to].green}`;
+
