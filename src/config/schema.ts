@@ -585,6 +585,17 @@ type RoutingInput = z.output<typeof routing>;
 type ClustersInput = z.output<typeof environmentConfigSchema>["clusters"];
 
 function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
+    validateWeights(routingConfig, clusters, ctx);
+    validateListeners(routingConfig, ctx);
+    validateAppRoutes(routingConfig, ctx);
+    if (routingConfig.mode === "dns") validateDnsRouting(routingConfig, ctx);
+    else validateAlbRouting(routingConfig, clusters, ctx);
+    validateHealthChecks(routingConfig, ctx);
+    validateVerificationColor(routingConfig, clusters, ctx);
+}
+
+/** Weights add up to 100, and only colors with a cluster carry traffic. */
+function validateWeights(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
     const weights = routingConfig.weights;
     const total = weights.blue + weights.green;
     if (total !== 100) {
@@ -604,10 +615,14 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
             });
         }
     }
+}
+
+/** The HTTPS listener's certificate, and the verification listener's port and audience. */
+function validateListeners(routingConfig: RoutingInput, ctx: z.RefinementCtx): void {
+    const verification = routingConfig.verification;
     if (routingConfig.mode === "alb" && routingConfig.apps.length > 0 && routingConfig.certificateArn === undefined) {
         ctx.addIssue({ code: "custom", path: ["routing", "certificateArn"], message: "is required in alb mode: the HTTPS listener needs an ACM certificate ARN" });
     }
-    const verification = routingConfig.verification;
     if (routingConfig.mode === "alb" && verification.enabled && verification.allowedCidrs.length === 0) {
         ctx.addIssue({
             code: "custom",
@@ -622,6 +637,10 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
             message: `(${verification.port}) collides with the user-facing listeners: choose a dedicated port such as 8443`,
         });
     }
+}
+
+/** Unique app names, and each host and path served by one app only. */
+function validateAppRoutes(routingConfig: RoutingInput, ctx: z.RefinementCtx): void {
     const appNames = new Map<string, number>();
     const hostOwners = new Map<string, string>();
     routingConfig.apps.forEach((app, index) => {
@@ -642,36 +661,46 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
             }
         }
     });
-    if (routingConfig.mode === "dns") {
+}
+
+/** dns mode: each color with weight has its load balancer, the records' zone, record types. */
+function validateDnsRouting(routingConfig: RoutingInput, ctx: z.RefinementCtx): void {
+    const weights = routingConfig.weights;
+    for (const color of COLORS) {
+        if (weights[color] > 0 && routingConfig.dns.loadBalancers[color] === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["routing", "dns", "loadBalancers", color],
+                message: `is required in dns mode because ${color} has weight ${weights[color]}: give its load balancer's dnsName and zoneId`,
+            });
+        }
+    }
+    if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in dns mode: the weighted records live in this Route 53 hosted zone" });
+    }
+    validateDnsMode(routingConfig, ctx);
+}
+
+/** alb mode: the records' zone, and the load balancer controller that binds Services to target groups. */
+function validateAlbRouting(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
+    if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in alb mode: each hostname gets an alias record to the load balancer in this Route 53 hosted zone" });
+    }
+    if (routingConfig.apps.length > 0) {
         for (const color of COLORS) {
-            if (weights[color] > 0 && routingConfig.dns.loadBalancers[color] === undefined) {
+            if (clusters[color] !== undefined && !clusters[color]!.addons["aws-load-balancer-controller"].enabled) {
                 ctx.addIssue({
                     code: "custom",
-                    path: ["routing", "dns", "loadBalancers", color],
-                    message: `is required in dns mode because ${color} has weight ${weights[color]}: give its load balancer's dnsName and zoneId`,
+                    path: ["clusters", color, "addons", "aws-load-balancer-controller", "enabled"],
+                    message: "is false but alb routing binds each app's Service to its target group through this controller (TargetGroupBinding): enable it, or use routing.mode dns",
                 });
             }
         }
-        if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
-            ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in dns mode: the weighted records live in this Route 53 hosted zone" });
-        }
-        validateDnsMode(routingConfig, ctx);
-    } else {
-        if (routingConfig.hostedZoneId === undefined && routingConfig.apps.length > 0) {
-            ctx.addIssue({ code: "custom", path: ["routing", "hostedZoneId"], message: "is required in alb mode: each hostname gets an alias record to the load balancer in this Route 53 hosted zone" });
-        }
-        if (routingConfig.apps.length > 0) {
-            for (const color of COLORS) {
-                if (clusters[color] !== undefined && !clusters[color]!.addons["aws-load-balancer-controller"].enabled) {
-                    ctx.addIssue({
-                        code: "custom",
-                        path: ["clusters", color, "addons", "aws-load-balancer-controller", "enabled"],
-                        message: "is false but alb routing binds each app's Service to its target group through this controller (TargetGroupBinding): enable it, or use routing.mode dns",
-                    });
-                }
-            }
-        }
     }
+}
+
+/** The ALB's own rule: a health check times out before the next one starts. */
+function validateHealthChecks(routingConfig: RoutingInput, ctx: z.RefinementCtx): void {
     routingConfig.apps.forEach((app, index) => {
         const check = app.healthCheck;
         if (check.timeoutSeconds >= check.intervalSeconds) {
@@ -682,6 +711,11 @@ function validateRouting(routingConfig: RoutingInput, clusters: ClustersInput, c
             });
         }
     });
+}
+
+/** An explicit verification color must be a configured one. */
+function validateVerificationColor(routingConfig: RoutingInput, clusters: ClustersInput, ctx: z.RefinementCtx): void {
+    const verification = routingConfig.verification;
     if (verification.color !== undefined && clusters[verification.color] === undefined) {
         ctx.addIssue({
             code: "custom",
