@@ -163,16 +163,8 @@ export function closest(key: string, candidates: readonly string[]): string | un
 }
 
 function suggestion(key: string, candidates: string[]): string {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            bestDistance = d;
-            best = candidate;
-        }
-    }
-    if (best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))) return ` (did you mean "${best}"?)`;
+    const best = closest(key, candidates);
+    if (best !== undefined) return ` (did you mean "${best}"?)`;
     return candidates.length ? ` (expected one of: ${candidates.join(", ")})` : "";
 }
 
