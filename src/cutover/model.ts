@@ -63,29 +63,6 @@ export interface LiveRouting {
     read(view: StackView): Promise<Record<string, Weights>>;
 }
 
-/**
- * Legacy gate shape still used by src/cutover/gates/ until they move to contract.ts's `Gate`;
- * `aws-gates.ts` adapts them. The engine only sees contract.ts gates.
- */
-export interface GateResult {
-    gate: string;
-    ok: boolean;
-    /** One line per figure: what was measured against what was required. */
-    details: string[];
-}
-
-export interface GateContext {
-    candidate: Color;
-    stack: StackView;
-    /** Start of the current bake window (for metrics). */
-    since: Date;
-}
-
-export interface Gate {
-    name: string;
-    check(context: GateContext): Promise<GateResult>;
-}
-
 export interface Clock {
     now(): number;
     /** Resolves after `ms`, or early when `signal` aborts. */
