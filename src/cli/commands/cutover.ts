@@ -8,9 +8,8 @@ import { Command, Option } from "commander";
 import { Color, COLORS } from "../../config/colors";
 import { runCutover, RunOutcome } from "../../cutover/run";
 import { CutoverInputError } from "../../cutover/steps";
-import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
-import { localIdentity, newRunId, OperatorDeps, operatorEvents, withVerifiedWeights, operatorSettings, realDeps, SettingsFlags, withInterrupt } from "./operator";
+import { newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, SettingsFlags, withInterrupt, engineDeps, reportOperatorFailure } from "./operator";
 
 export interface CutoverCommandOptions extends SettingsFlags {
     to: Color;
@@ -32,20 +31,14 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
         const runId = d.runId ?? newRunId(d.clock);
         const events = operatorEvents(io, options, runId, d.clock);
         try {
-            const outcome = await runCutover({ target: options.to }, settings, {
-                stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId, rules: d.rules,
-                identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: withVerifiedWeights(events.sink, d.onVerifiedWeights),
-                gates: d.gates(view, options.to, settings),
-            });
+            const outcome = await runCutover({ target: options.to }, settings, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: d.gates(view, options.to, settings) }));
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;
         } finally {
             events.close();
         }
     } catch (err) {
-        const code = reportFailure(err, io, "cutover");
-        if (options.json) io.stdout(JSON.stringify({ status: "error", exitCode: code, message: (err as Error).message }, null, 2) + "\n");
-        return code;
+        return reportOperatorFailure(err, io, "cutover", options.json);
     }
 }
 

@@ -14,9 +14,10 @@ import type { Gate } from "../../cutover/contract";
 import { eventSink, EventSink } from "../../cutover/events";
 import { Clock, LiveRouting, StackOperations, StackView, systemClock } from "../../cutover/model";
 import { CutoverStore, MemoryCutoverStore, RecordedRule } from "../../cutover/record";
-import type { CutoverSettings, DirectRouting } from "../../cutover/run";
+import type { CutoverSettings, DirectRouting, EngineDeps } from "../../cutover/run";
 import type { TargetHealthSource } from "../../cutover/sources";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
+import { reportFailure } from "../failure";
 import { CommandIO } from "../io";
 import { buildGates, describeGates, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../cutover/gates/set";
 
@@ -40,6 +41,25 @@ export interface OperatorDeps {
     targetHealth?: TargetHealthSource;
     /** Called with the weights the load balancer was read back to apply (the dashboard's weights metric). */
     onVerifiedWeights?: (weights: Weights, at: Date) => Promise<void>;
+}
+
+/**
+ * What `cutover` and `rollback` hand the engine from their operator deps: the same stack, load
+ * balancer, record store, clock, identity and event stream (verified weights also published).
+ */
+export function engineDeps(d: OperatorDeps, run: { runId: string; events: EventSink; breakLease?: boolean; gates: Gate[] }): EngineDeps {
+    return {
+        stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId: run.runId, rules: d.rules,
+        identity: d.identity ?? localIdentity(), breakLease: run.breakLease, events: withVerifiedWeights(run.events, d.onVerifiedWeights),
+        gates: run.gates,
+    };
+}
+
+/** A failed operator command: the message on stderr (exit 2), and with --json still a JSON answer on stdout. */
+export function reportOperatorFailure(err: unknown, io: CommandIO, command: string, json: boolean): number {
+    const code = reportFailure(err, io, command);
+    if (json) io.stdout(JSON.stringify({ status: "error", exitCode: code, message: (err as Error).message }, null, 2) + "\n");
+    return code;
 }
 
 /**

@@ -8,10 +8,9 @@
 import { Command } from "commander";
 import { rollbackColor, runRollback } from "../../cutover/run";
 import { CutoverInputError, parseDuration } from "../../cutover/steps";
-import { reportFailure } from "../failure";
 import { CommandIO, processIO } from "../io";
 import { printOutcome } from "./cutover";
-import { directDeps, localIdentity, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt, withVerifiedWeights } from "./operator";
+import { directDeps, newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, withInterrupt, engineDeps, reportOperatorFailure } from "./operator";
 
 export interface RollbackCommandOptions {
     stack: string;
@@ -42,7 +41,7 @@ export async function runRollbackCommand(options: RollbackCommandOptions, io: Co
             const outcome = await runRollback(
                 { force: options.force === true, watchMs, direct: options.direct ? d.direct : undefined, targetHealth: d.targetHealth },
                 settings,
-                { stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId, rules: d.rules, identity: d.identity ?? localIdentity(), breakLease: options.breakLease, events: withVerifiedWeights(events.sink, d.onVerifiedWeights), gates: d.gates(view, to, settings) },
+                engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: d.gates(view, to, settings) }),
             );
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;
@@ -50,9 +49,7 @@ export async function runRollbackCommand(options: RollbackCommandOptions, io: Co
             events.close();
         }
     } catch (err) {
-        const code = reportFailure(err, io, "rollback");
-        if (options.json) io.stdout(JSON.stringify({ status: "error", exitCode: code, message: (err as Error).message }, null, 2) + "\n");
-        return code;
+        return reportOperatorFailure(err, io, "rollback", options.json);
     }
 }
 
