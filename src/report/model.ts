@@ -69,17 +69,12 @@ export interface AppFigures {
 }
 
 /** A gate check that was not a pass, shown beside the decision it led to. */
-export interface CheckFigure {
-    ts: string;
+export type CheckFigure = Pick<CutoverEvent, "ts" | "app" | "color" | "value" | "threshold" | "message"> & {
     gate: string;
-    app?: string;
-    color?: Color;
     result: CheckResult;
-    value?: number;
-    threshold?: number;
+    /** How the gate's value reads (from its chart). */
     format: string;
-    message?: string;
-}
+};
 
 export interface Decision {
     ts: string;
