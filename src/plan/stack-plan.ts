@@ -1,6 +1,5 @@
 /** The offline plan of a stack file: validate its config, run the program under mocks, record the graph. */
 import { EnvironmentInputs } from "../config";
-import { environmentInputsOf, StackFileConfig } from "../config/stack-file";
 import { AddonCrdDeps } from "../addons/crd-gate";
 import { Plan } from "./model";
 import { recordPlan } from "./run";
@@ -8,14 +7,6 @@ import { recordPlan } from "./run";
 /** The Pulumi program of an environment (components/environment.ts's `deployEnvironment`), injected so the core never imports the shell. */
 export type EnvironmentProgram = (inputs: EnvironmentInputs, crdDeps: AddonCrdDeps) => Promise<Record<string, unknown>>;
 
-/** `stack` names the stack the config is deployed to (its default environment name); by default the file's own. */
-export function environmentInputsFromStackFile(
-    stackFile: StackFileConfig,
-    values: Record<string, unknown> = stackFile.values,
-    stack: string = stackFile.stack,
-): EnvironmentInputs {
-    return environmentInputsOf(stackFile, values, stack);
-}
 /** Offline: no CRD is fetched and the CRD gate does not run; the plan says so. */
 export const OFFLINE_CRD_DEPS: AddonCrdDeps = {
     offline: true,
