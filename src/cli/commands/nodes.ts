@@ -7,9 +7,9 @@
  */
 import { Command } from "commander";
 import type * as K8s from "@kubernetes/client-node";
-import { Color, environmentName, isColor, loadEnvironmentConfig, parseDurationMs } from "../../config";
+import { Color, environmentName, isColor, parseDurationMs } from "../../config";
 import { nodeGroupInstances } from "../../config/node-groups";
-import { readStackFile } from "../../config/stack-file";
+import { environmentInputsOf, readStackFile } from "../../config/stack-file";
 import { UserInputError } from "../../errors";
 import { Clock, systemClock } from "../../nodes/clock";
 import { DRAIN_STEPS, DrainClients, DrainReport, DrainStep, drainNodes, uncordonNodes } from "../../nodes/drain";
@@ -38,7 +38,7 @@ export function drainTarget(options: NodesDrainOptions): { selector: string; clu
     if (!isColor(options.color)) throw new UserInputError(`--color "${options.color}" is not a color: use blue or green`);
     if ((options.nodeGroup === undefined) === (options.selector === undefined)) throw new UserInputError("give either --node-group <name> or --selector <label selector>");
     const stackFile = readStackFile(options.cwd, options.stack);
-    const config = loadEnvironmentConfig(stackFile.values);
+    const { config } = environmentInputsOf(stackFile);
     const spec = config.clusters[options.color as Color];
     if (!spec) throw new UserInputError(`clusters.${options.color} is not in ${stackFile.file}`);
     const cluster = `${environmentName(config, stackFile.stack)}-${options.color}`;

@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import { randomUUID } from "crypto";
 import { Color, Weights } from "../../config/colors";
-import { CutoverConfig, cutoverDefaults, loadEnvironmentConfig } from "../../config";
-import { readStackFile, StackFileError } from "../../config/stack-file";
+import { CutoverConfig, cutoverDefaults } from "../../config";
+import { environmentInputsOf, readStackFile, StackFileError } from "../../config/stack-file";
 import type { Gate } from "../../cutover/contract";
 import { eventSink, EventSink } from "../../cutover/events";
 import { Clock, LiveRouting, StackOperations, StackView, systemClock } from "../../cutover/model";
@@ -98,7 +98,7 @@ export const stackFileName = (stack: string) => stack.split("/").pop()!;
 export function operatorSettings(flags: SettingsFlags): CutoverSettings & Thresholds {
     let config: CutoverConfig;
     try {
-        config = loadEnvironmentConfig(readStackFile(flags.cwd, stackFileName(flags.stack)).values).cutover;
+        config = environmentInputsOf(readStackFile(flags.cwd, stackFileName(flags.stack))).config.cutover;
     } catch (err) {
         if (!(err instanceof StackFileError)) throw err;
         config = cutoverDefaults();

@@ -4,9 +4,9 @@
  * passes, 1 when one fails (with what failed and how to continue or go back), 2 on bad input.
  */
 import { Command } from "commander";
-import { Color, isColor, loadEnvironmentConfig, environmentName } from "../../config";
+import { Color, isColor, environmentName } from "../../config";
 import { nodeGroupInstances } from "../../config/node-groups";
-import { readStackFile } from "../../config/stack-file";
+import { environmentInputsOf, readStackFile } from "../../config/stack-file";
 import { UserInputError } from "../../errors";
 import { isMinorVersion } from "../../versions";
 import { CheckClients, formatUpgradeCheckHuman, runUpgradeChecks } from "../../upgrade/check";
@@ -33,7 +33,7 @@ export async function runUpgradeCheckCommand(options: UpgradeCheckOptions, io: C
     if (!isColor(options.color)) throw new UserInputError(`--color "${options.color}" is not a color: use blue or green`);
     if (options.version !== undefined && (!isMinorVersion(options.version) || !/^1\.\d{2}$/.test(options.version))) throw new UserInputError(`--version "${options.version}" is not a Kubernetes minor version like 1.33`);
     const stackFile = readStackFile(options.cwd, options.stack);
-    const config = loadEnvironmentConfig(stackFile.values);
+    const { config } = environmentInputsOf(stackFile);
     const spec = config.clusters[options.color as Color];
     if (!spec) throw new UserInputError(`clusters.${options.color} is not in ${stackFile.file}`);
     const replaced = spec.nodeGroups.filter((g) => g.replacement);
