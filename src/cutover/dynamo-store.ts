@@ -37,6 +37,11 @@ export class DynamoCutoverStore implements CutoverStore {
         return { lease, fence: Number(item.fence?.N ?? 0) };
     }
 
+    /** Who holds the lease now, if anyone (read only: `preflight --live` shows it). */
+    async readLease(): Promise<Lease | undefined> {
+        return (await this.current()).lease;
+    }
+
     async acquireLease(lease: Lease, now: Date, breakLease: boolean): Promise<LeaseResult> {
         const { lease: holder, fence } = await this.current();
         const free = !holder || holder.runId === lease.runId;

@@ -385,11 +385,41 @@ export async function runCutover(options: CutoverOptions, settings: CutoverSetti
     }
 }
 
+/** The record a cutover to `target` goes on from: an unfinished cutover to the same color. */
+export function resumableRecord(stored: CutoverRecord | undefined, target: Color): CutoverRecord | undefined {
+    return stored && stored.command === "cutover" && stored.to === target && stored.phase !== "completed" ? stored : undefined;
+}
+
+/** What a cutover does from `start`: the steps it applies and bakes, and whether the live weight is baked again first. */
+export interface StepPlan {
+    /** Every step of the cutover from 0%, ending at 100 (step numbers count in this list). */
+    all: number[];
+    /** The steps still to apply: those above the target's live weight. */
+    steps: number[];
+    /** The target's live weight was not fully baked (in this run or in the record): it is baked before going on. */
+    resumeBake: boolean;
+    /** How much of that bake the record says is already done. */
+    alreadyMs: number;
+}
+
+/**
+ * The step plan of a cutover to `target` from the weights the load balancer applies (`start`) and
+ * the record it resumes (see `resumableRecord`): the engine runs exactly this, and preflight shows it.
+ */
+export function stepPlan(start: Weights, target: Color, all: number[], bakeMs: number, relevant?: CutoverRecord): StepPlan {
+    const liveOnTarget = start[target];
+    const baked = relevant ? relevant.bakedPercents : [];
+    // A weight on the target that was not fully baked (here or in the record) is baked before going on.
+    const resumeBake = liveOnTarget > 0 && !baked.includes(liveOnTarget) && (liveOnTarget < 100 || relevant !== undefined);
+    const alreadyMs = resumeBake && relevant && sameWeights(relevant.verifiedWeights, start) && relevant.bakeStartedAt ? Math.min(relevant.bakedMs ?? 0, bakeMs) : 0;
+    return { all, steps: all.filter((p) => p > liveOnTarget), resumeBake, alreadyMs };
+}
+
 async function cutover(run: Run, target: Color, from: Color, stepsAll: number[]): Promise<RunOutcome> {
     const { deps, settings, view } = run;
     const live = await run.readLive();
     const stored = await deps.store.readRecord();
-    const relevant = stored && stored.command === "cutover" && stored.to === target && stored.phase !== "completed" ? stored : undefined;
+    const relevant = resumableRecord(stored, target);
     let start = live.uniform;
     run.emit({ type: "start", weights: start, message: `cutover to ${target}: steps ${stepsAll.join(" → ")}%, bake ${formatDuration(settings.bakeMs)}, checks every ${formatDuration(settings.intervalMs)}, on failure ${settings.onFailure}; config says ${formatWeights(view.weights)}${start ? `, the load balancer applies ${formatWeights(start)}` : ""}${relevant ? `, record: ${relevant.phase} at step ${relevant.stepIndex} (${formatWeights(relevant.verifiedWeights)} verified)` : ""}` });
     const rules = deps.rules ? await deps.rules(view).catch(() => []) : [];

@@ -174,35 +174,6 @@ function listFindings(findings: ApiFinding[], root: string): string {
     return shown.join(", ") + (findings.length > FINDINGS_SHOWN ? `, and ${findings.length - FINDINGS_SHOWN} more` : "");
 }
 
-/** The current weights and the cutover steps the candidate would go through. */
-export const weightsPlanCheck: PreflightCheck = ({ config }) => {
-    const title = "Traffic weights";
-    const roles = colorRoles(config);
-    const routing = config.routing;
-    if (!routing) {
-        if (roles.present.length === 1) return [item("weights", title, "pass", `no routing config: ${roles.present[0].color} is the only color`)];
-        return [item("weights", title, "warn", "no routing config while both colors exist: bluegreen cannot shift traffic between them (add bluegreen:routing)")];
-    }
-    const current = roles.present.map((s) => `${s.color} ${s.weight}%`).join(" / ");
-    if (roles.present.length === 1) return [item("weights", title, "pass", `${current}: no second color to shift to`)];
-    const steps = config.cutover.steps;
-    const problems: string[] = [];
-    if (steps.some((s, i) => i > 0 && s <= steps[i - 1])) problems.push(`cutover.steps [${steps.join(", ")}] should increase step by step`);
-    if (steps[steps.length - 1] !== 100) problems.push(`cutover.steps end at ${steps[steps.length - 1]}%: add 100 as the last step so the cutover completes`);
-    const status: CheckStatus = problems.length ? "warn" : "pass";
-    const candidate = roles.candidate;
-    let plan: string;
-    if (!candidate) {
-        plan = `${current}: no candidate to shift to; cutover steps ${steps.join("% → ")}%`;
-    } else {
-        const remaining = steps.filter((s) => s > candidate.weight!);
-        plan = remaining.length
-            ? `${current}; cutover to ${candidate.color}: ${[candidate.weight, ...remaining].join("% → ")}% (bake ${config.cutover.bake} per step)`
-            : `${current}; ${candidate.color} is past every cutover step`;
-    }
-    return [item("weights", title, status, [plan, ...problems].join("; "))];
-};
-
 export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
     nodeGroupVersionsCheck,
     supportStatusCheck,
@@ -211,7 +182,6 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
     upgradeMethodCheck,
     apiScanCheck,
     crdGateCheck,
-    weightsPlanCheck,
 ];
 
 function item(id: string, title: string, status: CheckStatus, detail: string): PreflightItem {

@@ -3,3 +3,5 @@ export * from "./checks";
 export * from "./run";
 export * from "./format";
 export * from "./previous";
+export * from "./cutover-plan";
+export * from "./live";

@@ -3,7 +3,10 @@ import { ConfigError, ConfigProblem, EnvironmentConfig, NAMESPACE, readEnvironme
 import { secretKeysOf } from "../config/stack-file";
 import { PREFLIGHT_CHECKS } from "./checks";
 import { colorStates } from "../config/colors";
-import { PreflightCheck, PreflightDeps, PreflightInput, PreflightItem, PreflightReport, PreflightSummary } from "./model";
+import { CutoverPlanReport, LiveReaders, PreflightCheck, PreflightContext, PreflightDeps, PreflightInput, PreflightItem, PreflightReport, PreflightSummary } from "./model";
+import { cutoverPlan, liveGateView, offlineGateView } from "./cutover-plan";
+import { liveItems, liveStart } from "./live";
+import { UserInputError } from "../errors";
 
 export async function runPreflight(input: PreflightInput, deps: PreflightDeps, checks: readonly PreflightCheck[] = PREFLIGHT_CHECKS): Promise<PreflightReport> {
     const { values, otherConfig: _otherConfig, ...rest } = input;
@@ -16,17 +19,49 @@ export async function runPreflight(input: PreflightInput, deps: PreflightDeps, c
     const colors = colorStates(parsed.config).map((s) => `${s.color} ${s.version}`).join(", ");
     const secrets = input.secretPaths.length ? `; secrets present, not decrypted: ${input.secretPaths.join(", ")}` : "";
     const items: PreflightItem[] = [{ id: "config", title, status: "pass", detail: `valid: ${colors}${secrets}` }];
-    const context = { ...rest, config: parsed.config };
+    const context: PreflightContext = { ...rest, config: parsed.config, aws: parsed.aws };
     for (const check of checks) items.push(...(await check(context, deps)));
-    return report(input.stack, items);
+    let live: LiveReaders | undefined;
+    if (deps.live) {
+        try {
+            live = await deps.live(context.aws);
+        } catch (err) {
+            // Pulumi, credentials or the network missing: said plainly (bad input, exit 2, when it is the operator's to fix).
+            items.push({ id: "live", title: "Live checks", status: "fail", detail: `not run: ${(err as Error).message.split("\n")[0]}`, ...(err instanceof UserInputError ? { badInput: true } : {}) });
+        }
+    }
+    const planned = await planItems(context, live);
+    items.push(...planned.items);
+    if (live) items.push(...(await liveItems(context, live)));
+    return { ...report(input.stack, items), ...(planned.plan ? { plan: planned.plan } : {}) };
+}
+
+/**
+ * The cutover's plan: offline from the stack config's weights, with --live from the weights the load
+ * balancer applies and the record of an unfinished cutover (where the cutover itself starts from).
+ */
+async function planItems(context: PreflightContext, live: LiveReaders | undefined): Promise<{ items: PreflightItem[]; plan?: CutoverPlanReport }> {
+    if (!context.cutover) return { items: [] };
+    const weights = context.config.routing?.weights ?? { blue: 0, green: 0 };
+    const start = live ? await liveStart(live) : undefined;
+    const record = live?.record ? await live.record().catch(() => undefined) : undefined;
+    return cutoverPlan({
+        config: context.config,
+        settings: context.cutover,
+        start: start ?? weights,
+        startFrom: start ? "load balancer" : "stack config",
+        ...(record ? { record } : {}),
+        gateView: live ? liveGateView(live.view, context.config, context.aws) : offlineGateView(context.config, context.aws),
+    });
 }
 
 /** The config read exactly as `pulumi up` and the plan read it (src/config/environment.ts). */
-function readConfig(input: PreflightInput): { ok: true; config: EnvironmentConfig } | { ok: false; problems: ConfigProblem[] } {
+function readConfig(input: PreflightInput): { ok: true; config: EnvironmentConfig; aws: PreflightContext["aws"] } | { ok: false; problems: ConfigProblem[] } {
     const all: Record<string, unknown> = { ...(input.otherConfig ?? {}) };
     for (const [key, value] of Object.entries(input.values)) all[`${NAMESPACE}:${key}`] = value;
     try {
-        return { ok: true, config: readEnvironmentInputs(all, { stack: input.stack, file: input.stackFile, secretKeys: secretKeysOf(input) }).config };
+        const inputs = readEnvironmentInputs(all, { stack: input.stack, file: input.stackFile, secretKeys: secretKeysOf(input) });
+        return { ok: true, config: inputs.config, aws: { region: inputs.region, ...(inputs.awsProfile ? { profile: inputs.awsProfile } : {}) } };
     } catch (err) {
         if (err instanceof ConfigError) return { ok: false, problems: err.problems };
         throw err;

@@ -161,30 +161,12 @@ describe("preflight checks", () => {
         });
     });
 
-    describe("the weights plan", () => {
-        test("current weights and the candidate's remaining cutover steps", async () => {
-            expect((await items(rawConfig({ routing: routing(100, 0) })))["weights"]).toEqual({
-                id: "weights",
-                title: "Traffic weights",
-                status: "pass",
-                detail: "blue 100% / green 0%; cutover to green: 0% → 10% → 50% → 100% (bake 10m per step)",
-            });
-            const midway = await items(rawConfig({ routing: routing(50, 50), clusters: { blue: clusterSpec("1.32"), green: clusterSpec("1.33") }, cutover: { steps: [5, 25, 50, 100], bake: "1h" } }));
-            expect(midway.weights.detail).toBe("blue 50% / green 50%; cutover to green: 50% → 100% (bake 1h per step)");
-        });
-
-        // Changed on purpose: such steps are now refused by the config (the plan and pulumi up too), not warned about.
-        test("steps that do not increase or do not reach 100 are refused with the config", async () => {
-            const decreasing = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [50, 10, 60] } }));
-            expect(decreasing.config).toMatchObject({ status: "fail", detail: expect.stringContaining("cutover.steps[1] (10) is not above the step before it (50)") });
-            const short = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [10, 60] } }));
-            expect(short.config).toMatchObject({ status: "fail", detail: expect.stringContaining("cutover.steps[1] (60) is the last step but a cutover ends with the candidate at 100") });
-        });
-
-        test("without routing: fine with one color, a warning with two", async () => {
-            expect((await items(rawConfig({ clusters: { blue: clusterSpec("1.32") } }))).weights).toMatchObject({ status: "pass" });
-            expect((await items(rawConfig())).weights).toMatchObject({ status: "warn", detail: expect.stringContaining("add bluegreen:routing") });
-        });
+    // The plan itself (weights, steps, gates) is tested in cutover-plan.test.ts, with the settings the cutover resolves.
+    test("steps that do not increase or do not reach 100 are refused with the config", async () => {
+        const decreasing = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [50, 10, 60] } }));
+        expect(decreasing.config).toMatchObject({ status: "fail", detail: expect.stringContaining("cutover.steps[1] (10) is not above the step before it (50)") });
+        const short = await items(rawConfig({ routing: routing(100, 0), cutover: { steps: [10, 60] } }));
+        expect(short.config).toMatchObject({ status: "fail", detail: expect.stringContaining("cutover.steps[1] (60) is the last step but a cutover ends with the candidate at 100") });
     });
 
     test("checks are a list: another check's items join the report, in order, counted in the summary", async () => {

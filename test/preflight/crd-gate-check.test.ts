@@ -12,7 +12,7 @@ const sets = {
 function context(blue: string, green?: string): PreflightContext {
     const addons = (version: string) => ({ argocd: { version }, "aws-load-balancer-controller": { enabled: false } });
     const config = loadEnvironmentConfig(rawConfig({ clusters: { blue: clusterSpec("1.33", { addons: addons(blue) }), ...(green ? { green: clusterSpec("1.34", { addons: addons(green) }) } : {}) } }));
-    return { config, stack: "dev", stackFile: "stacks/Pulumi.dev.yaml", secretPaths: [], today: "2026-11-25", projectDir: ".", previous: { clusters: { blue: { version: "1.33", kubeconfig: "{}", addons: { argocd: { version: "8.5.0" } } } } } };
+    return { config, aws: { region: "eu-west-1" }, stack: "dev", stackFile: "stacks/Pulumi.dev.yaml", secretPaths: [], today: "2026-11-25", projectDir: ".", previous: { clusters: { blue: { version: "1.33", kubeconfig: "{}", addons: { argocd: { version: "8.5.0" } } } } } };
 }
 
 const deps: PreflightDeps = {

@@ -19,7 +19,7 @@ const online: PreflightDeps = {
 };
 
 function context(clusters: Record<string, unknown>, previous?: PreviousDeployment): PreflightContext {
-    return { config: loadEnvironmentConfig(rawConfig({ clusters })), previous, stack: "dev", stackFile: "stacks/Pulumi.dev.yaml", secretPaths: [], today: "2026-01-10", projectDir: "." };
+    return { config: loadEnvironmentConfig(rawConfig({ clusters })), aws: { region: "eu-west-1" }, previous, stack: "dev", stackFile: "stacks/Pulumi.dev.yaml", secretPaths: [], today: "2026-01-10", projectDir: "." };
 }
 const run = async (ctx: PreflightContext, deps = offline) => (await upgradeMethodCheck(ctx, deps)).map((i) => `${i.id} ${i.status}: ${i.detail}`);
 

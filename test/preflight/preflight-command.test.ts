@@ -55,9 +55,9 @@ describe("bluegreen preflight", () => {
                 "! In-place upgrades: not checked: the deployed versions are unknown (pass --previous with the stack outputs as JSON)",
                 `✓ Removed APIs in the GitOps manifests: nothing deprecated or removed by green's 1.33 in 1 document of 1 file under ${path.join(cwd, "gitops")}`,
                 "! Add-on CRD gate: not checked (--offline): run without --offline to fetch each add-on's CRDs and compare them",
-                "✓ Traffic weights: blue 100% / green 0%; cutover to green: 0% → 10% → 50% → 100% (bake 10m per step)",
+                "! Cutover plan: blue 100% / green 0%: no routed app (bluegreen:routing.apps is empty): a cutover to green has no listener rule to move; add the apps users reach",
                 "",
-                "8 passed, 2 warnings, 0 failed: ready, with warnings to read",
+                "7 passed, 3 warnings, 0 failed: ready, with warnings to read",
                 "",
             ].join("\n"),
         );
@@ -86,9 +86,9 @@ describe("bluegreen preflight", () => {
             "method.green:pass",
             "api-scan:fail",
             "crd-gate:warn",
-            "weights:pass",
+            "weights:warn",
         ]);
-        expect(report.summary).toEqual({ pass: 8, warn: 2, fail: 3 });
+        expect(report.summary).toEqual({ pass: 7, warn: 3, fail: 3 });
         const scan = report.items.find((i: { id: string }) => i.id === "api-scan");
         expect(scan.detail).toBe(`1 removed in green's 1.33: CronJob ops/nightly batch/v1beta1 → batch/v1 (cron.yaml#0); see \`bluegreen check-apis --target 1.33 ${path.join(cwd, "other")}\``);
     });

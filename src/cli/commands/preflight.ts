@@ -1,19 +1,46 @@
 /**
  * `bluegreen preflight --stack <name>`: everything that can be known before a cutover or an upgrade
- * from the stack config alone. Exit 0 when nothing fails, 1 when something does, 2 on bad input.
+ * from the stack config alone, and the cutover's step plan and gates as `bluegreen cutover` would run
+ * them with the same flags; with `--live`, what the running environment says too (live weights,
+ * target health, lease, stickiness, region, verification traffic, the stack file in git).
+ * Exit 0 when nothing fails, 1 when something does, 2 on bad input.
  */
 import * as fs from "fs";
 import { CommandIO, processIO } from "../io";
 import { onlineCrdLoaders } from "../../addons/online-crds";
 import * as path from "path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { fullConfigOf, readStackFile, StackFileError } from "../../config/stack-file";
 import { BUILT_IN_API_RULES, indexApiRules, scanManifestPaths } from "../../apis";
-import { formatPreflightHuman, parsePreviousDeployment, PreflightDeps, preflightToJson, PreviousDeployment, runPreflight } from "../../preflight";
+import { formatPreflightHuman, parsePreviousDeployment, PlanSettings, PreflightDeps, preflightToJson, PreviousDeployment, runPreflight } from "../../preflight";
+import type { LiveReaders } from "../../preflight/model";
 import { isoDate, parseIsoDate } from "../../versions";
+import { Color, COLORS } from "../../config/colors";
+import { ConfigError } from "../../config/problems";
+import { UserInputError } from "../../errors";
+import { resolveGateSettings, SettingKey } from "../../cutover/gates/set";
+import { operatorSettings, SettingsFlags } from "./operator";
 
-export interface PreflightCommandOptions {
+/** The cutover's own flags, planned with the same meaning (see `bluegreen cutover --help`). */
+export interface PlanFlags extends Omit<SettingsFlags, "stack" | "cwd"> {
+    to?: Color;
+    minRequests?: string;
+    settleDelay?: string;
+    maxElb5xxIncrease?: string;
+    baseline?: string;
+    maxConnectionErrorRate?: string;
+    maxP99Ms?: string;
+    maxRelative5xx?: string;
+    maxRelativeP99?: string;
+    progressingGrace?: string;
+    workloadSelector?: string;
+    allowUngated?: boolean;
+}
+
+export interface PreflightCommandOptions extends PlanFlags {
     stack: string;
+    /** Read the running environment too (needs the Pulumi CLI and AWS credentials). */
+    live?: boolean;
     manifests?: string;
     previous?: string;
     json: boolean;
@@ -45,6 +72,17 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
         }
         throw err;
     }
+    let cutover: PlanSettings | undefined;
+    try {
+        cutover = planSettings(options, stackFile.values);
+    } catch (err) {
+        // An invalid config is the config item's to report; a bad flag is bad input.
+        if (!(err instanceof UserInputError)) throw err;
+        if (!(err instanceof ConfigError)) {
+            io.stderr(`${err.message}\n`);
+            return 2;
+        }
+    }
     let previous: PreviousDeployment | undefined;
     if (options.previous !== undefined) {
         let text: string;
@@ -72,12 +110,55 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
             projectDir: options.cwd,
             manifestsPath: options.manifests !== undefined ? path.resolve(options.manifests) : undefined,
             previous,
+            ...(cutover ? { cutover } : {}),
         },
-        deps,
+        options.live ? { ...deps, live: deps.live ?? ((aws) => realLiveReaders(options, aws)) } : { ...deps, live: undefined },
     );
     io.stdout(options.json ? JSON.stringify(preflightToJson(report), null, 2) + "\n" : formatPreflightHuman(report, today));
     if (report.items.some((i) => i.status === "fail" && i.badInput)) return 2;
     return report.summary.fail > 0 ? 1 : 0;
+}
+
+/**
+ * The cutover's settings from the same flags, resolved by the same functions `bluegreen cutover` uses:
+ * `operatorSettings` for the engine, `resolveGateSettings` for the gates (flags, then the stack's
+ * `bluegreen:cutover`, then the defaults).
+ */
+export function planSettings(options: PreflightCommandOptions, values: Record<string, unknown>): PlanSettings {
+    if (options.to !== undefined && !COLORS.includes(options.to)) throw new UserInputError(`--to must be blue or green, not "${options.to}"`);
+    const engine = operatorSettings({ stack: options.stack, cwd: options.cwd, steps: options.steps, bake: options.bake, interval: options.interval, minHealthyTargets: options.minHealthyTargets, max5xxRate: options.max5xxRate, onFailure: options.onFailure });
+    const stackCutover = values.cutover as Record<string, unknown> | undefined;
+    const gateFlags: Partial<Record<SettingKey, string>> = {};
+    for (const key of GATE_FLAG_KEYS) if (options[key] !== undefined) gateFlags[key] = options[key];
+    const origin = (flag: string | undefined, key: string) => (flag !== undefined ? "flag" : stackCutover && key in stackCutover ? "stack config" : "default") as "flag" | "stack config" | "default";
+    return {
+        engine,
+        gates: resolveGateSettings(stackCutover, gateFlags),
+        origins: { steps: origin(options.steps, "steps"), onFailure: origin(options.onFailure, "onFailure") },
+        ...(options.to ? { target: options.to } : {}),
+        allowUngated: options.allowUngated === true,
+    };
+}
+
+const GATE_FLAG_KEYS = ["bake", "interval", "minHealthyTargets", "max5xxRate", "minRequests", "settleDelay", "maxElb5xxIncrease", "baseline", "maxConnectionErrorRate", "maxP99Ms", "maxRelative5xx", "maxRelativeP99", "progressingGrace", "workloadSelector"] as const satisfies readonly SettingKey[];
+
+/**
+ * The real readers of --live: the stack's outputs through Pulumi (read only), AWS clients in the
+ * stack's region with its profile. Missing credentials or a missing Pulumi CLI are said at once.
+ */
+async function realLiveReaders(options: PreflightCommandOptions, aws: { region: string; profile?: string }): Promise<LiveReaders> {
+    const { awsLiveReaders, createLiveClients } = await import("../../preflight/live-aws");
+    const clients = createLiveClients({ region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) });
+    try {
+        await clients.elbv2.config.credentials();
+    } catch (err) {
+        const how = aws.profile ? `profile ${aws.profile} (aws:profile)` : "the default chain (no aws:profile in the stack)";
+        throw new UserInputError(`no AWS credentials from ${how}: ${(err as Error).message.split("\n")[0]}. Log in (${aws.profile ? `aws sso login --profile ${aws.profile}` : "aws sso login, or set AWS_PROFILE"}) and run preflight --live again, or drop --live`);
+    }
+    const { PulumiStackOperations } = await import("../../cutover/automation");
+    const stack = await PulumiStackOperations.select(options.stack, options.cwd, { readOnly: true });
+    const [view, tableName] = await Promise.all([stack.read(), stack.cutoverTableName()]);
+    return awsLiveReaders({ view, region: aws.region, ...(tableName ? { tableName } : {}), clients });
 }
 
 export function registerPreflightCommand(program: Command): void {
@@ -89,6 +170,25 @@ export function registerPreflightCommand(program: Command): void {
         .option("--previous <json-file>", 'the stack\'s outputs as deployed, e.g. `pulumi stack output --json` ({ "clusters": { "blue": { "version": "1.32" } } })')
         .option("--today <YYYY-MM-DD>", "judge EKS support on this day instead of today")
         .option("--offline", "do not fetch add-on CRDs or read clusters: the CRD gate is reported as not checked", false)
+        .option("--live", "read the running environment too: live weights, candidate target health, lease holder, stack file in git, stickiness, region and profile, verification traffic (needs the Pulumi CLI and AWS credentials)", false)
+        .addOption(new Option("--to <color>", "plan the cutover to this color (default: the config's candidate)").choices([...COLORS]))
+        .option("--steps <list>", "as for cutover: percentages, e.g. 10,50,100")
+        .option("--bake <duration>", "as for cutover: time to watch each step")
+        .option("--interval <duration>", "as for cutover: time between gate checks")
+        .addOption(new Option("--on-failure <policy>", "as for cutover").choices(["abort", "previous-step", "previous-color"]))
+        .option("--min-healthy-targets <n>", "as for cutover")
+        .option("--max-5xx-rate <ratio>", "as for cutover")
+        .option("--min-requests <n>", "as for cutover")
+        .option("--settle-delay <duration>", "as for cutover")
+        .option("--max-elb-5xx-increase <ratio>", "as for cutover")
+        .option("--baseline <duration>", "as for cutover")
+        .option("--max-connection-error-rate <ratio>", "as for cutover")
+        .option("--max-p99-ms <ms>", "as for cutover")
+        .option("--max-relative-5xx <ratio>", "as for cutover")
+        .option("--max-relative-p99 <ratio>", "as for cutover")
+        .option("--progressing-grace <duration>", "as for cutover")
+        .option("--workload-selector <selector>", "as for cutover")
+        .option("--allow-ungated", "as for cutover: do not count a plan without traffic gate as a failure", false)
         .option("--json", "print JSON", false)
         .option("--cwd <dir>", "project directory", process.cwd())
         .action(async (opts: PreflightCommandOptions & { offline: boolean }) => {
