@@ -75,6 +75,22 @@ describe("the lease and record in DynamoDB (dynalite)", () => {
     });
 });
 
+describe("who holds the lease, read only (preflight --live)", () => {
+    test("none on a new table; the holder with its expiry while held; none again after release, the fence kept", async () => {
+        const name = await table();
+        const reader = new DynamoCutoverStore(client, name);
+        expect(await reader.readLease()).toBeUndefined();
+        const engine = new DynamoCutoverStore(client, name);
+        await engine.acquireLease(lease("r1", "alice"), new Date(T0), false);
+        await engine.renewLease("r1", new Date(T0 + 9 * 60_000).toISOString());
+        expect(await reader.readLease()).toEqual({ ...lease("r1", "alice"), expiresAt: new Date(T0 + 9 * 60_000).toISOString() });
+        await engine.releaseLease("r1");
+        expect(await reader.readLease()).toBeUndefined();
+        // Reading changed nothing: the next engine still gets the lease.
+        expect(await new DynamoCutoverStore(client, name).acquireLease(lease("r2", "bob"), new Date(T0), false)).toMatchObject({ ok: true });
+    });
+});
+
 describe("two engines on one table", () => {
     test("an engine whose lease was broken stops at its next check and changes no weight, and cannot overwrite the new holder's record", async () => {
         const { rehearse, defaultRehearsalGates } = await import("../../src/cutover/rehearsal/rehearse");

@@ -11,8 +11,8 @@ import { eventSink } from "../../src/cutover/events";
 import type { Clock, StackOperations } from "../../src/cutover/model";
 import { CutoverRecord, MemoryCutoverStore } from "../../src/cutover/record";
 import { runCutover } from "../../src/cutover/run";
-import { resolveGateSettings } from "../../src/cutover/gates/set";
-import { LiveReaders, PlanSettings, PreflightReport, runPreflight } from "../../src/preflight";
+import { LiveReaders, PreflightReport, runPreflight } from "../../src/preflight";
+import { planSettingsFor } from "./plan-settings";
 import { stackView } from "../cutover/fakes";
 import { albRouting } from "../routing/fixtures";
 import { rawConfig } from "../helpers/raw-config";
@@ -109,16 +109,6 @@ function liveReaders(s: Scenario): LiveReaders {
         requests: async () => 10,
         git: async () => ({ code: 0, stdout: "true\n", stderr: "" }),
         now: () => new Date(T0),
-    };
-}
-
-export function planSettingsFor(steps: number[], bake: string, target?: Color): PlanSettings {
-    return {
-        engine: { steps, bakeMs: Number(bake.replace("m", "")) * MIN, intervalMs: MIN, onFailure: "abort", consecutiveErrorLimit: 3, failureLimit: 1 },
-        gates: resolveGateSettings({ steps, bake }, {}),
-        origins: { steps: "stack config", onFailure: "default" },
-        ...(target ? { target } : {}),
-        allowUngated: false,
     };
 }
 
