@@ -5,6 +5,7 @@ import * as yaml from "js-yaml";
 import { PreflightCommandOptions, runPreflightCommand } from "../../src/cli/commands/preflight";
 import { parsePreviousDeployment } from "../../src/preflight";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
+import { albRouting, routedApp, ZONE } from "../routing/fixtures";
 
 /** A project directory with stacks/Pulumi.<stack>.yaml holding the given `bluegreen:` values. */
 function project(stacks: Record<string, Record<string, unknown>>, files: Record<string, string> = {}): string {
@@ -143,6 +144,110 @@ describe("bluegreen preflight", () => {
             expect(bad.code).toBe(2);
             expect(bad.stderr).toBe(`${path.join(cwd, "bad.json")}: clusters.blue.version is not a Kubernetes minor version like "1.32"\n`);
         });
+    });
+});
+
+describe("the cutover plan, with the cutover's own flags", () => {
+    const withApps = () => project({ dev: rawConfig({ routing: albRouting(), cutover: { steps: [10, 50, 100], bake: "10m" } }) });
+
+    test("the steps, bakes, gates and origins, after the checklist and in --json", async () => {
+        const cwd = withApps();
+        const human = await run({ cwd, max5xxRate: "0.02" });
+        expect(human.code).toBe(0);
+        expect(human.stdout).toContain(
+            "✓ Cutover plan: blue 100% / green 0% (stack config); cutover to green: 0% → 10% → 50% → 100%; steps 10,50,100 (stack config), bake 10m per step (stack config), checks every 1m (default), on failure abort (default); at least 30m\n",
+        );
+        expect(human.stdout).toContain("✓ Cutover reads AWS with: AWS region eu-west-1 (from the stack), credentials from the default chain (no aws:profile)\n");
+        expect(human.stdout).toContain("✓ Cutover gate: target-5xx [traffic]: HTTPCode_Target_5XX_Count / RequestCount per app ≤ 2.00% (max5xxRate, flag)");
+        expect(human.stdout).toContain(
+            [
+                "Cutover plan to green from blue 100% / green 0% (stack config):",
+                "  step 1: blue 90% / green 10%, bake 10m, checks every 1m",
+                "  step 2: blue 50% / green 50%, bake 10m, checks every 1m",
+                "  step 3: blue 0% / green 100%, bake 10m, checks every 1m",
+                "  at least 30m when every check passes; on failure abort",
+            ].join("\n"),
+        );
+        const json = JSON.parse((await run({ cwd, json: true, steps: "25,100", onFailure: "previous-step" })).stdout);
+        expect(Object.keys(json)).toEqual(["stack", "items", "summary", "plan"]);
+        expect(json.plan).toMatchObject({
+            target: "green",
+            from: "blue",
+            start: { blue: 100, green: 0 },
+            startFrom: "stack config",
+            steps: [
+                { step: 1, weights: { blue: 75, green: 25 }, percent: 25, bakeMs: 600_000 },
+                { step: 2, weights: { blue: 0, green: 100 }, percent: 100, bakeMs: 600_000 },
+            ],
+            settings: { steps: { value: [25, 100], origin: "flag" }, bake: { value: "10m", origin: "stack config" }, interval: { value: "1m", origin: "default" }, onFailure: { value: "previous-step", origin: "flag" } },
+            minimumDurationMs: 1_200_000,
+            problems: [],
+        });
+        expect(json.plan.gates.map((g: { name: string; kind: string }) => `${g.name} ${g.kind}`)).toEqual([
+            "target-5xx traffic", "elb-5xx traffic", "connection-errors traffic", "p99-latency traffic", "compare-colors traffic", "target-health health", "endpoints health", "workloads workload",
+        ]);
+    });
+
+    test("--to blue plans the way back", async () => {
+        const json = JSON.parse((await run({ cwd: withApps(), json: true, to: "blue" })).stdout);
+        expect(json.plan.steps).toEqual([]);
+        expect(json.items.find((i: { id: string }) => i.id === "weights").detail).toMatch(/cutover to blue: nothing to do, blue already carries 100%$/);
+    });
+
+    test("a bake shorter than a metric period plus the settle delay: the cutover would refuse, a failure naming the flag", async () => {
+        const { code, stdout } = await run({ cwd: withApps(), bake: "1m" });
+        expect(code).toBe(1);
+        expect(stdout).toContain("✗ Cutover would refuse: --bake (60 s) must be at least one metric period (60 s) plus settleDelay (120 s) = 180 s: a shorter bake can never see a complete, published minute\n");
+        const slow = await run({ cwd: withApps(), settleDelay: "10m" });
+        expect(slow.code).toBe(1);
+        expect(slow.stdout).toContain("✗ Cutover would refuse: bluegreen:cutover.bake (600 s) must be at least one metric period (60 s) plus settleDelay (600 s) = 660 s");
+        const busy = await run({ cwd: withApps(), interval: "30s" });
+        expect(busy.stdout).toContain("✗ Cutover would refuse: --interval (30 s) must be at least 60 s while traffic gates run");
+    });
+
+    test("dns mode: no traffic gate, so the cutover would refuse unless --allow-ungated", async () => {
+        const lb = { dnsName: "k8s-blue-1234.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2" };
+        const dns = { mode: "dns", weights: { blue: 100, green: 0 }, hostedZoneId: ZONE, apps: [routedApp("shop")], dns: { loadBalancers: { blue: lb, green: lb } } };
+        const cwd = project({ dev: rawConfig({ routing: dns }) });
+        const refused = await run({ cwd });
+        expect(refused.code).toBe(1);
+        expect(refused.stdout).toContain("! Not gated: dns mode: each color's load balancer is outside the stack, so no traffic or target health is read\n");
+        expect(refused.stdout).toMatch(/✗ Cutover would refuse: no traffic gate is active \(dns mode: .*\): the cutover would move users without looking at their errors or latency/);
+        const allowed = await run({ cwd, allowUngated: true });
+        expect(allowed.code).toBe(0);
+        expect(allowed.stdout).not.toContain("Cutover would refuse");
+    });
+
+    test("bad flags are bad input (exit 2), with the cutover's own message", async () => {
+        const cwd = withApps();
+        expect(await run({ cwd, steps: "50,10" })).toMatchObject({ code: 2, stdout: "", stderr: '--steps must be increasing and end at 100, not "50,10"\n' });
+        expect(await run({ cwd, bake: "ten minutes" })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^--bake "ten minutes" is not a duration/) });
+        expect(await run({ cwd, maxP99Ms: "-5" })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^--max-p99-ms "-5": /) });
+    });
+});
+
+describe("preflight --live without what it needs", () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+        process.env = { ...saved };
+    });
+
+    test("no credentials for the stack's profile: one failed item saying what to do, exit 2, no stack trace", async () => {
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-aws-"));
+        fs.writeFileSync(path.join(empty, "config"), "");
+        fs.writeFileSync(path.join(empty, "credentials"), "");
+        for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"]) delete process.env[key];
+        Object.assign(process.env, { AWS_CONFIG_FILE: path.join(empty, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(empty, "credentials"), AWS_EC2_METADATA_DISABLED: "true" });
+        const cwd = project({ dev: rawConfig({ routing: albRouting() }) });
+        const file = path.join(cwd, "stacks", "Pulumi.dev.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("config:\n", "config:\n  aws:profile: bluegreen-no-such-profile\n"));
+        const { code, stdout, stderr } = await run({ cwd, live: true });
+        expect(code).toBe(2);
+        expect(stdout).toMatch(/\n✗ Live checks: not run: no AWS credentials from profile bluegreen-no-such-profile \(aws:profile\): .*\. Log in \(aws sso login --profile bluegreen-no-such-profile\) and run preflight --live again, or drop --live\n/);
+        expect(stdout).not.toMatch(/\bat .*\.(ts|js):\d+/);
+        expect(stderr).toBe("");
+        // The offline items and the plan are still there.
+        expect(stdout).toContain("Cutover plan to green from blue 100% / green 0% (stack config):");
     });
 });
 
