@@ -5,7 +5,7 @@
  * copy that could drift from what `bluegreen cutover` does. Offline the plan starts from the stack
  * config's weights; with `--live`, from what the load balancer applies and the recorded cutover.
  */
-import { Color, COLORS, formatWeights, otherColor, Weights, weightsFor } from "../config/colors";
+import { Color, colorRoles, COLORS, formatWeights, otherColor, Weights, weightsFor } from "../config/colors";
 import type { EnvironmentConfig } from "../config";
 import { formatDuration } from "../config/values";
 import type { Gate } from "../cutover/contract";
@@ -14,7 +14,6 @@ import type { CutoverRecord } from "../cutover/record";
 import { resumableRecord, stepPlan } from "../cutover/run";
 import { remainingSteps } from "../cutover/steps";
 import { buildGates, checkTiming, describeGates, GateSources, GateStackView, realGateSources, requireTrafficGate } from "../cutover/gates/set";
-import { colorRoles } from "../config/colors";
 import { UserInputError } from "../errors";
 import type { CutoverPlanReport, PlannedStep, PlanSettings, PreflightItem } from "./model";
 
@@ -134,14 +133,15 @@ export function cutoverPlan(input: PlanInput): { items: PreflightItem[]; plan?: 
         gates: built.gates.map((g) => ({ name: g.name, kind: g.kind, thresholds: g.describe() })),
         notGated: built.notes,
         minimumDurationMs,
-        problems,
+        problems: [...problems.timing, ...problems.ungated],
     };
     const items: PreflightItem[] = [item("weights", title, "pass", describePlan(plan, current))];
     for (const line of built.info) items.push(item("plan.aws", "Cutover reads AWS with", "pass", line));
     if (built.gates.length === 0) items.push(item("plan.gate", "Cutover gate", "warn", "no gate is active"));
     else for (const line of describeGates(built.gates)) items.push(item("plan.gate", "Cutover gate", "pass", line));
     for (const note of built.notes) items.push(item("plan.not-gated", "Not gated", "warn", note));
-    for (const problem of problems) items.push(item("plan.refused", "Cutover would refuse", "fail", problem));
+    for (const problem of problems.timing) items.push(item("plan.timing", "Cutover timing", "fail", problem));
+    for (const problem of problems.ungated) items.push(item("plan.ungated", "Cutover would refuse", "fail", problem));
     return { items, plan };
 }
 
@@ -153,18 +153,21 @@ function plannedSteps(planned: ReturnType<typeof stepPlan>, target: Color, start
     return out;
 }
 
-/** What the cutover checks at start and refuses: the timing of its gates, and a run without a traffic gate. */
-function startProblems(settings: PlanSettings, gates: Gate[], notes: string[]): string[] {
-    const problems: string[] = [];
-    for (const check of [() => checkTiming(settings.gates, gates), () => requireTrafficGate(gates, settings.allowUngated, notes)]) {
+/**
+ * What is wrong with the run before it starts: the timing of its gates (interval and bake against the
+ * metric period, `checkTiming`), and a run without a traffic gate, which the cutover refuses.
+ */
+function startProblems(settings: PlanSettings, gates: Gate[], notes: string[]): { timing: string[]; ungated: string[] } {
+    const messageOf = (check: () => void): string[] => {
         try {
             check();
+            return [];
         } catch (err) {
             if (!(err instanceof UserInputError)) throw err;
-            problems.push(err.message);
+            return [err.message];
         }
-    }
-    return problems;
+    };
+    return { timing: messageOf(() => checkTiming(settings.gates, gates)), ungated: messageOf(() => requireTrafficGate(gates, settings.allowUngated, notes)) };
 }
 
 function describePlan(plan: CutoverPlanReport, current: string): string {

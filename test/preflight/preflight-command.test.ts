@@ -194,15 +194,15 @@ describe("the cutover plan, with the cutover's own flags", () => {
         expect(json.items.find((i: { id: string }) => i.id === "weights").detail).toMatch(/cutover to blue: nothing to do, blue already carries 100%$/);
     });
 
-    test("a bake shorter than a metric period plus the settle delay: the cutover would refuse, a failure naming the flag", async () => {
+    test("a bake shorter than a metric period plus the settle delay, an interval under a minute: failures naming the flag or config path", async () => {
         const { code, stdout } = await run({ cwd: withApps(), bake: "1m" });
         expect(code).toBe(1);
-        expect(stdout).toContain("✗ Cutover would refuse: --bake (60 s) must be at least one metric period (60 s) plus settleDelay (120 s) = 180 s: a shorter bake can never see a complete, published minute\n");
+        expect(stdout).toContain("✗ Cutover timing: --bake (60 s) must be at least one metric period (60 s) plus settleDelay (120 s) = 180 s: a shorter bake can never see a complete, published minute\n");
         const slow = await run({ cwd: withApps(), settleDelay: "10m" });
         expect(slow.code).toBe(1);
-        expect(slow.stdout).toContain("✗ Cutover would refuse: bluegreen:cutover.bake (600 s) must be at least one metric period (60 s) plus settleDelay (600 s) = 660 s");
+        expect(slow.stdout).toContain("✗ Cutover timing: bluegreen:cutover.bake (600 s) must be at least one metric period (60 s) plus settleDelay (600 s) = 660 s");
         const busy = await run({ cwd: withApps(), interval: "30s" });
-        expect(busy.stdout).toContain("✗ Cutover would refuse: --interval (30 s) must be at least 60 s while traffic gates run");
+        expect(busy.stdout).toContain("✗ Cutover timing: --interval (30 s) must be at least 60 s while traffic gates run");
     });
 
     test("dns mode: no traffic gate, so the cutover would refuse unless --allow-ungated", async () => {
