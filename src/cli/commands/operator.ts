@@ -19,7 +19,7 @@ import type { TargetHealthSource } from "../../cutover/sources";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO } from "../io";
-import { buildGates, describeGates, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../cutover/gates/set";
+import { buildGates, describeGates, gateAwsClients, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings, resolveGateView } from "../../cutover/gates/set";
 
 export interface Thresholds {
     minHealthyTargets: number;
@@ -31,7 +31,8 @@ export interface OperatorDeps {
     stack: StackOperations;
     live: LiveRouting;
     store: CutoverStore;
-    gates: (view: StackView, candidate: Color, thresholds: Thresholds) => Gate[];
+    /** The gates of a run; dns mode reads Route 53 and ELBv2 first (a cutover whose candidate cannot be followed to its load balancer is refused). */
+    gates: (view: StackView, candidate: Color, thresholds: Thresholds, command?: "cutover" | "rollback") => Gate[] | Promise<Gate[]>;
     clock: Clock;
     signal?: AbortSignal;
     identity?: { owner: string; host: string };
@@ -183,7 +184,7 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
     const view = await stack.read();
     return {
         stack, live, store, clock: systemClock, signal, rules: live.rules,
-        gates: (v, _candidate, thresholds) => realGateSet(v, thresholds, { ...options, region }),
+        gates: (v, candidate, thresholds, command) => realGateSet(v, candidate, thresholds, { ...options, region, command }),
         direct: elbDirectRouting(elb),
         targetHealth: elbTargetHealthSource(view, elb),
         onVerifiedWeights: await weightsMetricPublisher(region, environmentOf(view, options.stack)),
@@ -193,10 +194,13 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
 /**
  * The gates of a real run (src/cutover/gates/set.ts): both colors watched, thresholds from the stack's
  * own `bluegreen:cutover` and the command line, the routed apps' namespaces and Services from its
- * `bluegreen:routing`, AWS clients in the stack's region. The active gates and what could not be
- * gated are printed at start; a run without a traffic gate is refused unless --allow-ungated.
+ * `bluegreen:routing`, AWS clients in the stack's region. In dns mode each color's load balancer is
+ * found from the weighted records first: a cutover whose candidate cannot be followed to one is
+ * refused here, before the lease is taken or any weight moves (a rollback goes on without those gates).
+ * The active gates and what could not be gated are printed at start; a run without a traffic gate is
+ * refused unless --allow-ungated.
  */
-function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean }): Gate[] {
+async function realGateSet(view: StackView, candidate: Color, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean; command?: "cutover" | "rollback" }): Promise<Gate[]> {
     let values: Record<string, unknown> = {};
     try {
         values = readStackFile(options.cwd, stackFileName(options.stack)).values;
@@ -207,9 +211,12 @@ function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: 
     const routed = new Map((routing.apps ?? []).map((app) => [app.name, app]));
     const gateView: GateStackView = {
         mode: view.mode,
+        ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
+        weights: view.weights,
         ...(options.region ? { region: options.region } : {}),
         clusters: view.clusters,
         apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, {
+            hostnames: app.hostnames,
             targetGroupArns: app.targetGroupArns,
             ...(app.loadBalancerArnSuffix ? { loadBalancerArnSuffix: app.loadBalancerArnSuffix } : {}),
             ...(routed.get(name)?.namespace ? { namespace: routed.get(name)!.namespace } : {}),
@@ -221,8 +228,10 @@ function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: 
         max5xxRate: String(thresholds.max5xxRate),
         minRequests: String(thresholds.minRequests),
     });
-    const sources = realGateSources(gateView, settings.values);
-    const { gates, notes, info } = buildGates(gateView, { settings, sources, now: () => Date.now() });
+    const clients = gateAwsClients(gateView);
+    const resolved = await resolveGateView(gateView, candidate, clients, options.command !== "rollback");
+    const sources = realGateSources(resolved, settings.values, undefined, clients);
+    const { gates, notes, info } = buildGates(resolved, { settings, sources, now: () => Date.now() });
     for (const line of describeGates(gates, notes, info)) process.stderr.write(`gate: ${line}\n`);
     requireTrafficGate(gates, options.allowUngated === true, notes);
     return gates;
