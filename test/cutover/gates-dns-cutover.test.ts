@@ -14,7 +14,7 @@ import { Clock, StackOperations, StackView } from "../../src/cutover/model";
 import { MemoryCutoverStore } from "../../src/cutover/record";
 import { runCutover } from "../../src/cutover/run";
 import { DnsTargetError } from "../../src/cutover/gates/dns-targets";
-import { buildGates, describeGates, realGateSources, requireTrafficGate, resolveGateView } from "../../src/cutover/gates/set";
+import { buildGates, describeGates, dnsTargetHealthSource, realGateSources, requireTrafficGate, resolveGateView } from "../../src/cutover/gates/set";
 import { alias, BLUE_LB, BLUE_TG, clients, cloudwatch, context, dnsGates, dnsView, elb, GREEN_API_TG, GREEN_LB, GREEN_TG, hostRule, OTHER_TG, serve, settings, world, ZONE } from "./dns-world";
 
 describe("the gate set in dns mode", () => {
@@ -176,3 +176,21 @@ describe("bluegreen cutover in dns mode", () => {
     });
 });
 
+
+describe("rollback capacity in dns mode", () => {
+    test("each color's targets are read on the load balancer its records lead to (not 0 from the empty stack outputs)", async () => {
+        const w = world();
+        w.health[BLUE_TG] = ["healthy", "healthy", "unhealthy"];
+        serve(w);
+        const source = dnsTargetHealthSource(dnsView(), clients());
+        expect((await source.targets("shop", "blue")).map((t) => t.state)).toEqual(["healthy", "healthy", "unhealthy"]);
+        expect((await source.targets("shop", "green")).map((t) => t.state)).toEqual(["healthy", "healthy"]);
+    });
+
+    test("a record that cannot be followed is an error naming it, never 0 healthy targets", async () => {
+        const broken = alias("shop.example.com", "green", 100, "x");
+        broken.AliasTarget = { DNSName: "d111111abcdef8.cloudfront.net.", HostedZoneId: "Z2FDTNDATAQYW2", EvaluateTargetHealth: false };
+        serve(world({ records: [alias("shop.example.com", "blue", 0, BLUE_LB.dns), broken] }));
+        await expect(dnsTargetHealthSource(dnsView(), clients()).targets("shop", "blue")).rejects.toThrow(/shop\.example\.com \(SetIdentifier green\) points at d111111abcdef8\.cloudfront\.net/);
+    });
+});

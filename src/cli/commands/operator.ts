@@ -19,7 +19,7 @@ import type { TargetHealthSource } from "../../cutover/sources";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO } from "../io";
-import { buildGates, describeGates, gateAwsClients, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings, resolveGateView } from "../../cutover/gates/set";
+import { buildGates, describeGates, dnsTargetHealthSource, gateAwsClients, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings, resolveGateView } from "../../cutover/gates/set";
 
 export interface Thresholds {
     minHealthyTargets: number;
@@ -186,7 +186,7 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
         stack, live, store, clock: systemClock, signal, rules: live.rules,
         gates: (v, candidate, thresholds, command) => realGateSet(v, candidate, thresholds, { ...options, region, command }),
         direct: elbDirectRouting(elb),
-        targetHealth: elbTargetHealthSource(view, elb),
+        targetHealth: view.mode === "dns" ? dnsCapacitySource(view, region) : elbTargetHealthSource(view, elb),
         onVerifiedWeights: await weightsMetricPublisher(region, environmentOf(view, options.stack)),
     };
 }
@@ -235,6 +235,23 @@ async function realGateSet(view: StackView, candidate: Color, thresholds: Thresh
     for (const line of describeGates(gates, notes, info)) process.stderr.write(`gate: ${line}\n`);
     requireTrafficGate(gates, options.allowUngated === true, notes);
     return gates;
+}
+
+/**
+ * dns mode: the rollback capacity check reads each color's targets on the load balancer its weighted
+ * records lead to (the stack outputs have no target groups in dns mode, which read as 0 healthy).
+ */
+function dnsCapacitySource(view: StackView, region: string | undefined): TargetHealthSource {
+    const gateView: GateStackView = {
+        mode: "dns",
+        ...(region ? { region } : {}),
+        ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
+        clusters: {},
+        apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, { hostnames: app.hostnames, targetGroupArns: {} }])),
+    };
+    const clients = gateAwsClients(gateView);
+    if (clients) return dnsTargetHealthSource(gateView, clients);
+    return { targets: async () => Promise.reject(new Error("the stack gives no region (output region / aws:region): each color's load balancer cannot be read")) };
 }
 
 /** The environment's name for the weights metric: the stack output, else the stack's own name. */

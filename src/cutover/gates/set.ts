@@ -210,6 +210,28 @@ export async function resolveGateView(view: GateStackView, candidate: Color, cli
     }
 }
 
+/**
+ * dns mode's target health for the rollback capacity check (blue's healthy targets against green's):
+ * the records are followed on the first read, once, whatever colors have them. A color that cannot
+ * be followed reads as an error (the check then says so, and `--force` overrides), never as 0 targets.
+ */
+export function dnsTargetHealthSource(view: GateStackView, clients: AwsClients): TargetHealthSource {
+    let source: Promise<TargetHealthSource> | undefined;
+    const make = async (): Promise<TargetHealthSource> => {
+        const apps = Object.fromEntries(Object.entries(view.apps).map(([app, a]) => [app, a.hostnames ?? []]));
+        const dns = await resolveDnsTargets({ route53: clients.route53, elbv2: clients.elbv2, region: view.region!, hostedZoneId: view.hostedZoneId, apps, required: [] });
+        const targetGroupArns = Object.fromEntries(Object.entries(dns).map(([app, colors]) => [app, Object.fromEntries(COLORS.filter((c) => colors[c]).map((c) => [c, colors[c]!.targetGroupArns]))]));
+        return new ElbTargetHealthSource({ client: clients.elbv2, region: view.region!, targetGroupArns });
+    };
+    return {
+        async targets(app, color) {
+            source ??= make();
+            source.catch(() => (source = undefined)); // a failed lookup is tried again on the next read
+            return (await source).targets(app, color);
+        },
+    };
+}
+
 /** What the AWS sources read per app: alb mode from the stack outputs, dns mode from the resolved records; a string says why not. */
 function metricTargets(view: GateStackView): { apps: Record<string, AppMetricTarget>; loadBalancers: string[] } | string {
     const appNames = Object.keys(view.apps);
