@@ -5,6 +5,7 @@ import {
     DescribeListenersCommand,
     DescribeLoadBalancersCommand,
     DescribeRulesCommand,
+    DescribeTargetGroupsCommand,
     DescribeTargetHealthCommand,
     ElasticLoadBalancingV2Client,
     Rule,
@@ -14,7 +15,7 @@ import { ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from 
 import { Color, Weights } from "../../src/config/colors";
 import type { GateContext } from "../../src/cutover/contract";
 import { createAwsClients } from "../../src/cutover/gates/aws-clients";
-import { recordName, resolveDnsTargets } from "../../src/cutover/gates/dns-targets";
+import { forwardedTargetGroups, recordName, resolveDnsTargets } from "../../src/cutover/gates/dns-targets";
 import { buildGates, GateStackView, realGateSources, resolveGateSettings, resolveGateView } from "../../src/cutover/gates/set";
 
 export const REGION = "eu-west-1";
@@ -69,7 +70,7 @@ export function world(overrides: Partial<World> = {}): World {
                 hostRule(["other.example.com"], [OTHER_TG]),
             ],
         },
-        health: { [BLUE_TG]: ["healthy", "healthy"], [GREEN_TG]: ["healthy", "healthy"], [OTHER_TG]: ["unhealthy"] },
+        health: { [BLUE_TG]: ["healthy", "healthy"], [GREEN_TG]: ["healthy", "healthy"], [OTHER_TG]: ["healthy"] },
         ...overrides,
     };
 }
@@ -101,6 +102,10 @@ export function serve(w: World): void {
         if (input.ListenerArn!.endsWith("listener-80")) return { Rules: [{ IsDefault: true, Conditions: [], Actions: [{ Type: "redirect", RedirectConfig: { Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301" } }] }] };
         return { Rules: w.rules[lbArnOf] ?? [] };
     });
+    // the target groups attached to a load balancer: those its rules forward to
+    elb.on(DescribeTargetGroupsCommand).callsFake((input) => ({
+        TargetGroups: [...new Set((w.rules[input.LoadBalancerArn!] ?? []).flatMap((r) => forwardedTargetGroups({ ...r, Actions: r.Actions?.map((a) => ({ ...a, ForwardConfig: a.ForwardConfig && { TargetGroups: a.ForwardConfig.TargetGroups?.map((g) => ({ TargetGroupArn: g.TargetGroupArn })) } })) })))].map((TargetGroupArn) => ({ TargetGroupArn })),
+    }));
     elb.on(DescribeTargetHealthCommand).callsFake((input) => ({
         TargetHealthDescriptions: (w.health[input.TargetGroupArn!] ?? []).map((State, i) => ({ Target: { Id: `10.0.${input.TargetGroupArn === BLUE_TG ? 0 : 1}.${i + 1}`, Port: 8080 }, TargetHealth: { State } })),
     }));

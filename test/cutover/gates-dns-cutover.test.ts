@@ -13,6 +13,7 @@ import { eventSink } from "../../src/cutover/events";
 import { Clock, StackOperations, StackView } from "../../src/cutover/model";
 import { MemoryCutoverStore } from "../../src/cutover/record";
 import { runCutover } from "../../src/cutover/run";
+import { judgeAliasHealth } from "../../src/cutover/gates/alias-health";
 import { DnsTargetError } from "../../src/cutover/gates/dns-targets";
 import { buildGates, describeGates, dnsTargetHealthSource, realGateSources, requireTrafficGate, resolveGateView } from "../../src/cutover/gates/set";
 import { alias, BLUE_LB, BLUE_TG, clients, cloudwatch, context, dnsGates, dnsView, elb, GREEN_API_TG, GREEN_LB, GREEN_TG, hostRule, OTHER_TG, serve, settings, world, ZONE } from "./dns-world";
@@ -22,7 +23,7 @@ describe("the gate set in dns mode", () => {
         const { gates, notes, info } = await dnsGates(world());
         expect(gates.map((g) => `${g.name}:${g.kind}`)).toEqual([
             "target-5xx:traffic", "elb-5xx:traffic", "connection-errors:traffic", "p99-latency:traffic", "compare-colors:traffic",
-            "target-health:health", "endpoints:health", "workloads:workload",
+            "target-health:health", "endpoints:health", "route53-alias-health:health", "workloads:workload",
         ]);
         expect(notes).toEqual([]);
         expect(() => requireTrafficGate(gates, false, notes)).not.toThrow();
@@ -136,7 +137,7 @@ describe("a dns-mode cutover with the real gate set (transport-level fakes)", ()
         expect(outcome.status).toBe("precheck-failed");
         expect(applied).toEqual([]);
         expect(outcome.weights).toEqual({ blue: 100, green: 0 });
-        expect(outcome.failures.map((f) => `${f.gate} ${f.app} ${f.color} ${f.result}`)).toEqual(["target-health shop green fail"]);
+        expect(outcome.failures.map((f) => `${f.gate} ${f.app} ${f.color} ${f.result}`).sort()).toEqual(["route53-alias-health shop green fail", "target-health shop green fail"]);
     });
 
     test("green's targets turn unhealthy during the bake: traffic goes back to blue", async () => {
@@ -192,5 +193,49 @@ describe("rollback capacity in dns mode", () => {
         broken.AliasTarget = { DNSName: "d111111abcdef8.cloudfront.net.", HostedZoneId: "Z2FDTNDATAQYW2", EvaluateTargetHealth: false };
         serve(world({ records: [alias("shop.example.com", "blue", 0, BLUE_LB.dns), broken] }));
         await expect(dnsTargetHealthSource(dnsView(), clients()).targets("shop", "blue")).rejects.toThrow(/shop\.example\.com \(SetIdentifier green\) points at d111111abcdef8\.cloudfront\.net/);
+    });
+});
+
+describe("Route 53's view of each color's load balancer (alias records with EvaluateTargetHealth)", () => {
+    test.each([
+        [[], true],
+        [[{ arn: "a", targets: 2, healthy: 1 }], true],
+        [[{ arn: "a", targets: 0, healthy: 0 }], true],
+        [[{ arn: "a", targets: 2, healthy: 2 }, { arn: "b", targets: 1, healthy: 0 }], false],
+    ])("groups %j: healthy %s", (groups, healthy) => {
+        expect(judgeAliasHealth(groups).healthy).toBe(healthy);
+    });
+
+    test("an unrelated app's target group without healthy targets on green's load balancer fails the candidate at the pre-check; its own groups are healthy", async () => {
+        const w = world();
+        w.health[OTHER_TG] = ["unhealthy", "unhealthy"];
+        w.rules[BLUE_LB.arn] = [hostRule(["shop.example.com"], [BLUE_TG])];
+        const { gates } = await dnsGates(w);
+        const checks = (await Promise.all(gates.filter((g) => g.kind === "health").map((g) => g.check(context("precheck"))))).flat();
+        expect(checks.filter((c) => c.gate === "target-health" && c.color === "green").map((c) => c.result)).toEqual(["pass"]);
+        const alias = checks.filter((c) => c.gate === "route53-alias-health");
+        expect(alias.map((c) => `${c.color} ${c.result} ${c.warning ?? false}`)).toEqual(["blue pass true", "green fail false"]);
+        expect(alias.find((c) => c.color === "green")!.message).toBe(
+            "green's load balancer app/k8s-shop-green/2222222222222222: targetgroup/k8s-other-web/dddddddddddddddd (0 healthy of 2) have no healthy target; Route 53 treats its records as unhealthy and sends none of green's share to it: fix these target groups (an unrelated app's on the same load balancer counts too)",
+        );
+    });
+
+    test("the current color's load balancer unhealthy to Route 53: a warning that the weight-0 records get traffic, not a failure of the candidate", async () => {
+        const w = world();
+        w.health[OTHER_TG] = ["unhealthy"];
+        w.rules[GREEN_LB.arn] = [hostRule(["shop.example.com"], [GREEN_TG])];
+        const { gates } = await dnsGates(w);
+        const checks = await gates.find((g) => g.name === "route53-alias-health")!.check(context("precheck"));
+        const blue = checks.find((c) => c.color === "blue")!;
+        expect([blue.result, blue.warning]).toEqual(["fail", true]);
+        expect(blue.message).toMatch(/when every record with weight is unhealthy it answers with the weight-0 records too, so green gets users before its step$/);
+        expect(checks.find((c) => c.color === "green")!.result).toBe("pass");
+    });
+
+    test("CNAME records (no health evaluation in Route 53): nothing to judge", async () => {
+        const w = world({ records: [{ Name: "shop.example.com.", Type: "CNAME", SetIdentifier: "blue", Weight: 100, TTL: 60, ResourceRecords: [{ Value: BLUE_LB.dns }] }, { Name: "shop.example.com.", Type: "CNAME", SetIdentifier: "green", Weight: 0, TTL: 60, ResourceRecords: [{ Value: GREEN_LB.dns }] }] });
+        w.health[OTHER_TG] = ["unhealthy"];
+        const { gates } = await dnsGates(w);
+        expect(await gates.find((g) => g.name === "route53-alias-health")!.check(context("precheck"))).toEqual([]);
     });
 });

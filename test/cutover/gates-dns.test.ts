@@ -16,8 +16,8 @@ describe("following the weighted records to each color's load balancer", () => {
         const targets = await resolve(world());
         expect(targets).toEqual({
             shop: {
-                blue: { records: ["shop.example.com (blue)"], arn: BLUE_LB.arn, dimension: "app/k8s-shop-blue/1111111111111111", dnsName: BLUE_LB.dns, targetGroupArns: [BLUE_TG] },
-                green: { records: ["shop.example.com (green)"], arn: GREEN_LB.arn, dimension: "app/k8s-shop-green/2222222222222222", dnsName: GREEN_LB.dns, targetGroupArns: [GREEN_TG] },
+                blue: { records: ["shop.example.com (blue)"], arn: BLUE_LB.arn, dimension: "app/k8s-shop-blue/1111111111111111", dnsName: BLUE_LB.dns, targetGroupArns: [BLUE_TG], evaluatesTargetHealth: true },
+                green: { records: ["shop.example.com (green)"], arn: GREEN_LB.arn, dimension: "app/k8s-shop-green/2222222222222222", dnsName: GREEN_LB.dns, targetGroupArns: [GREEN_TG], evaluatesTargetHealth: true },
             },
         });
         // the records' zone, from the hostname on
@@ -33,6 +33,8 @@ describe("following the weighted records to each color's load balancer", () => {
         });
         const targets = await resolve(w);
         expect(targets.shop.green!.targetGroupArns).toEqual([GREEN_API_TG, GREEN_TG].sort());
+        // a CNAME has no health of its own in Route 53
+        expect([targets.shop.blue!.evaluatesTargetHealth, targets.shop.green!.evaluatesTargetHealth]).toEqual([true, false]);
     });
 
     test("a color without a record that is not required (no weight, not the candidate) is left out", async () => {

@@ -23,6 +23,8 @@ export interface ColorLoadBalancer {
     dnsName: string;
     /** The target groups its listener rules forward the app's hostnames to (sorted, no duplicates). */
     targetGroupArns: string[];
+    /** Every record pointing at it is an alias with EvaluateTargetHealth: Route 53 skips it while the load balancer is unhealthy. */
+    evaluatesTargetHealth: boolean;
 }
 
 /** Per routed app and color. A color without a weighted record (and not required) is absent. */
@@ -148,7 +150,7 @@ class LoadBalancerDirectory {
 const recordLabel = (hostname: string, color: Color) => `the weighted record ${hostname} (SetIdentifier ${color})`;
 
 /** One weighted record → its Application Load Balancer and the target groups it forwards the hostname to. */
-async function resolveRecord(record: ResourceRecordSet, hostname: string, color: Color, deps: DnsTargetDeps, lbs: LoadBalancerDirectory): Promise<{ lb: LoadBalancer; targetGroupArns: string[] }> {
+async function resolveRecord(record: ResourceRecordSet, hostname: string, color: Color, deps: DnsTargetDeps, lbs: LoadBalancerDirectory): Promise<Resolved> {
     const label = recordLabel(hostname, color);
     const fix = `point it at ${color}'s Application Load Balancer (bluegreen:routing.dns.loadBalancers.${color}.dnsName, the address of its Ingress) and run \`pulumi up\``;
     const target = record.AliasTarget?.DNSName ?? (record.Type === "CNAME" ? record.ResourceRecords?.[0]?.Value : undefined);
@@ -173,7 +175,13 @@ async function resolveRecord(record: ResourceRecordSet, hostname: string, color:
             `${label} points at ${lb.LoadBalancerName}, but none of its listener rules forwards host ${hostname} to a target group: is the app's Ingress on ${color} attached to this load balancer, with ${hostname} in spec.rules[].host? Fix the Ingress (or the record) before ${color} gets weight`,
         );
     }
-    return { lb, targetGroupArns };
+    return { lb, targetGroupArns, evaluatesTargetHealth: record.AliasTarget?.EvaluateTargetHealth === true };
+}
+
+interface Resolved {
+    lb: LoadBalancer;
+    targetGroupArns: string[];
+    evaluatesTargetHealth: boolean;
 }
 
 /**
@@ -205,7 +213,7 @@ export async function resolveDnsTargets(deps: DnsTargetDeps): Promise<DnsTargets
                     );
                 }
                 for (const record of mine) {
-                    let resolved: Awaited<ReturnType<typeof resolveRecord>>;
+                    let resolved: Resolved;
                     try {
                         resolved = await resolveRecord(record, hostname, color, deps, lbs);
                     } catch (err) {
@@ -220,7 +228,7 @@ export async function resolveDnsTargets(deps: DnsTargetDeps): Promise<DnsTargets
     return out;
 }
 
-function merge(app: Partial<Record<Color, ColorLoadBalancer>>, name: string, color: Color, record: string, resolved: { lb: LoadBalancer; targetGroupArns: string[] }): void {
+function merge(app: Partial<Record<Color, ColorLoadBalancer>>, name: string, color: Color, record: string, resolved: Resolved): void {
     const arn = resolved.lb.LoadBalancerArn!;
     const existing = app[color];
     if (existing && existing.arn !== arn) {
@@ -236,6 +244,7 @@ function merge(app: Partial<Record<Color, ColorLoadBalancer>>, name: string, col
         dimension,
         dnsName: loadBalancerDnsName(resolved.lb.DNSName!),
         targetGroupArns: [...new Set([...(existing?.targetGroupArns ?? []), ...resolved.targetGroupArns])].sort(),
+        evaluatesTargetHealth: (existing?.evaluatesTargetHealth ?? true) && resolved.evaluatesTargetHealth,
     };
 }
 

@@ -14,6 +14,7 @@ import { UserInputError } from "../../errors";
 import type { Gate } from "../contract";
 import type { EndpointSource, TargetHealthSource, TrafficSource, WorkloadSource } from "../sources";
 import { AwsClients, AwsTarget, createAwsClients, describeAwsTarget } from "./aws-clients";
+import { aliasHealthGate, AliasHealthSource, ElbAliasHealthSource } from "./alias-health";
 import { AppMetricTarget, CloudWatchTrafficSource } from "./cloudwatch";
 import { describeDnsTargets, DnsTargets, resolveDnsTargets } from "./dns-targets";
 import { ElbTargetHealthSource } from "./elbv2";
@@ -168,6 +169,8 @@ export interface GateSources {
     traffic?: TrafficSource;
     targets?: TargetHealthSource;
     endpoints?: EndpointSource;
+    /** dns mode: Route 53's view of each color's load balancer (alias records evaluating target health). */
+    aliasHealth?: AliasHealthSource;
     workloads?: WorkloadSource;
     /** Colors whose cluster the workload source can read. */
     workloadColors: Color[];
@@ -286,6 +289,7 @@ export function realGateSources(view: GateStackView, settings: GateSettings, now
         sources.info = [describeAwsTarget(aws), ...(view.dns ? describeDnsTargets(view.dns) : [])];
         const targetGroupArns = Object.fromEntries(appNames.map((a) => [a, targets.apps[a].targetGroupArns]));
         sources.targets = new ElbTargetHealthSource({ client: clients.elbv2, region: aws.region, targetGroupArns });
+        if (view.dns) sources.aliasHealth = new ElbAliasHealthSource(clients.elbv2);
         if (targets.loadBalancers.length === 0 && view.mode === "dns") notes.push("dns mode: no weighted record led to a load balancer: no traffic metrics");
         else if (targets.loadBalancers.length === 0) notes.push(`no load balancer ARN suffix in the stack outputs for ${appNames.filter((a) => !view.apps[a].loadBalancerArnSuffix).join(", ")}: no traffic metrics (run pulumi up)`);
         else {
@@ -334,6 +338,7 @@ export function buildGates(view: GateStackView, options: GateSetOptions): { gate
         gates.push(targetHealthGate({ apps, source: sources.targets, minHealthyTargets: s.minHealthyTargets, origin: o.minHealthyTargets }));
         if (sources.endpoints) gates.push(endpointsGate({ apps, targets: sources.targets, endpoints: sources.endpoints }));
     }
+    if (sources.aliasHealth && view.dns && apps.length) gates.push(aliasHealthGate({ targets: view.dns, source: sources.aliasHealth }));
     if (sources.workloads) {
         const namespaces = [...new Set(apps.map((a) => view.apps[a].namespace).filter((n): n is string => !!n))];
         if (namespaces.length === 0 && apps.length) notes.push("the stack view names no namespace for the routed apps: every workload is only a warning");
