@@ -141,3 +141,7 @@ describe("CloudWatch for an app on several target groups of one color", () => {
     });
 });
 
+
+test("an app without hostnames in the stack outputs is refused, not silently left ungated", async () => {
+    await expect(resolve(world(), ["green"], { shop: [] })).rejects.toThrow(/^routed app shop has no hostnames in the stack outputs \(routing\.apps\.shop\.hostnames\)/);
+});

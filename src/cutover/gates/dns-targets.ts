@@ -196,6 +196,7 @@ export async function resolveDnsTargets(deps: DnsTargetDeps): Promise<DnsTargets
     const out: DnsTargets = {};
     for (const [app, hostnames] of Object.entries(deps.apps)) {
         out[app] = {};
+        if (hostnames.length === 0) throw new DnsTargetError(`routed app ${app} has no hostnames in the stack outputs (routing.apps.${app}.hostnames): its weighted records, and so its load balancers, cannot be found; run \`pulumi up\``);
         for (const hostname of hostnames) {
             let records: ResourceRecordSet[];
             try {
