@@ -3,11 +3,14 @@
  * them through aws-sdk-client-mock), the same traffic and health gates as alb mode run, and the
  * engine gives green no weight while its targets are not healthy (pre-check and bake).
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { GetMetricDataCommand, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand, TargetHealthStateEnum } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { runCutoverCommand } from "../../src/cli/commands/cutover";
-import { OperatorDeps } from "../../src/cli/commands/operator";
+import { OperatorDeps, stackProfile } from "../../src/cli/commands/operator";
+import { readStackFile } from "../../src/config/stack-file";
 import { Weights } from "../../src/config/colors";
 import { eventSink } from "../../src/cutover/events";
 import { Clock, StackOperations, StackView } from "../../src/cutover/model";
@@ -238,4 +241,13 @@ describe("Route 53's view of each color's load balancer (alias records with Eval
         const { gates } = await dnsGates(w);
         expect(await gates.find((g) => g.name === "route53-alias-health")!.check(context("precheck"))).toEqual([]);
     });
+});
+
+test("the gates read AWS with the stack file's aws:profile, not the shell's default", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-profile-"));
+    fs.mkdirSync(path.join(dir, "stacks"));
+    fs.writeFileSync(path.join(dir, "stacks", "Pulumi.prod.yaml"), "config:\n  aws:region: eu-west-1\n  aws:profile: prod-admin\n");
+    fs.writeFileSync(path.join(dir, "stacks", "Pulumi.dev.yaml"), "config:\n  aws:region: eu-west-1\n");
+    expect([stackProfile(readStackFile(dir, "prod").otherKeys), stackProfile(readStackFile(dir, "dev").otherKeys)]).toEqual(["prod-admin", undefined]);
+    fs.rmSync(dir, { recursive: true });
 });

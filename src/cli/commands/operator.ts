@@ -202,8 +202,11 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
  */
 async function realGateSet(view: StackView, candidate: Color, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean; command?: "cutover" | "rollback" }): Promise<Gate[]> {
     let values: Record<string, unknown> = {};
+    let profile: string | undefined;
     try {
-        values = readStackFile(options.cwd, stackFileName(options.stack)).values;
+        const file = readStackFile(options.cwd, stackFileName(options.stack));
+        values = file.values;
+        profile = stackProfile(file.otherKeys);
     } catch (err) {
         if (!(err instanceof StackFileError)) throw err;
     }
@@ -214,6 +217,7 @@ async function realGateSet(view: StackView, candidate: Color, thresholds: Thresh
         ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
         weights: view.weights,
         ...(options.region ? { region: options.region } : {}),
+        ...(profile ? { profile } : {}),
         clusters: view.clusters,
         apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, {
             hostnames: app.hostnames,
@@ -235,6 +239,12 @@ async function realGateSet(view: StackView, candidate: Color, thresholds: Thresh
     for (const line of describeGates(gates, notes, info)) process.stderr.write(`gate: ${line}\n`);
     requireTrafficGate(gates, options.allowUngated === true, notes);
     return gates;
+}
+
+/** The stack file's `aws:profile`: the gates read AWS as the stack's own providers do, not as the shell's default. */
+export function stackProfile(otherKeys: Record<string, unknown>): string | undefined {
+    const profile = otherKeys["aws:profile"];
+    return typeof profile === "string" && profile !== "" ? profile : undefined;
 }
 
 /**
