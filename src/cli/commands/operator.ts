@@ -186,7 +186,7 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
         stack, live, store, clock: systemClock, signal, rules: live.rules,
         gates: (v, candidate, thresholds, command) => realGateSet(v, candidate, thresholds, { ...options, region, command }),
         direct: elbDirectRouting(elb),
-        targetHealth: view.mode === "dns" ? dnsCapacitySource(view, region) : elbTargetHealthSource(view, elb),
+        targetHealth: view.mode === "dns" ? dnsCapacitySource(view, region, stackFileProfile(options)) : elbTargetHealthSource(view, elb),
         onVerifiedWeights: await weightsMetricPublisher(region, environmentOf(view, options.stack)),
     };
 }
@@ -247,14 +247,24 @@ export function stackProfile(otherKeys: Record<string, unknown>): string | undef
     return typeof profile === "string" && profile !== "" ? profile : undefined;
 }
 
+function stackFileProfile(options: { stack: string; cwd: string }): string | undefined {
+    try {
+        return stackProfile(readStackFile(options.cwd, stackFileName(options.stack)).otherKeys);
+    } catch (err) {
+        if (err instanceof StackFileError) return undefined;
+        throw err;
+    }
+}
+
 /**
  * dns mode: the rollback capacity check reads each color's targets on the load balancer its weighted
  * records lead to (the stack outputs have no target groups in dns mode, which read as 0 healthy).
  */
-function dnsCapacitySource(view: StackView, region: string | undefined): TargetHealthSource {
+function dnsCapacitySource(view: StackView, region: string | undefined, profile: string | undefined): TargetHealthSource {
     const gateView: GateStackView = {
         mode: "dns",
         ...(region ? { region } : {}),
+        ...(profile ? { profile } : {}),
         ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
         clusters: {},
         apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, { hostnames: app.hostnames, targetGroupArns: {} }])),
