@@ -21,6 +21,8 @@ export type PulumiProgram = () => Promise<Record<string, unknown> | void> | Reco
 const runtimeState = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 const runtimeDebuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T> };
+// Private in the SDK's typings; the Resource constructor calls it for every resource.
+const resourceStatics = pulumi.Resource as unknown as { callsites(): unknown[] };
 
 // The Pulumi runtime is a process-wide singleton: plans run one after another.
 let queue: Promise<unknown> = Promise.resolve();
@@ -32,22 +34,26 @@ export function recordPlan(program: PulumiProgram, options: RecordPlanOptions): 
 }
 
 /**
- * The SDK wraps every internal promise with `new Error().stack` to report leaked promises when a
- * deployment exits; under mocks that is two thirds of a plan's time (more under a test runner that
- * source-maps stacks) and the report is never read. The plan runs without it, and puts it back after.
+ * Two things the SDK does for a real deployment that a plan never reads, switched off while a plan
+ * runs and put back after: it wraps every internal promise with `new Error().stack` to report leaked
+ * promises when a deployment exits (under mocks two thirds of a plan's time, more under a test
+ * runner that source-maps stacks), and it records each resource's source position from a stack of
+ * unlimited depth (`Resource.callsites`), which the plan's monitor ignores.
  */
-async function withoutPromiseStacks<T>(run: () => Promise<T>): Promise<T> {
-    const original = runtimeDebuggable.debuggablePromise;
+async function withoutStackCapture<T>(run: () => Promise<T>): Promise<T> {
+    const original = { debuggablePromise: runtimeDebuggable.debuggablePromise, callsites: resourceStatics.callsites };
     runtimeDebuggable.debuggablePromise = (p) => p;
+    resourceStatics.callsites = () => [];
     try {
         return await run();
     } finally {
-        runtimeDebuggable.debuggablePromise = original;
+        runtimeDebuggable.debuggablePromise = original.debuggablePromise;
+        resourceStatics.callsites = original.callsites;
     }
 }
 
 function recordPlanNow(program: PulumiProgram, options: RecordPlanOptions): Promise<Plan> {
-    return withoutPromiseStacks(() => recordPlanUnwrapped(program, options));
+    return withoutStackCapture(() => recordPlanUnwrapped(program, options));
 }
 
 async function recordPlanUnwrapped(program: PulumiProgram, options: RecordPlanOptions): Promise<Plan> {

@@ -54,7 +54,23 @@ export function cliArguments(command: string): string[] {
     throw new Error(`not a bluegreen command: ${command}`);
 }
 
-export async function runShown(command: string): Promise<{ code: number; output: string; stdout: string }> {
+export interface ShownRun {
+    code: number;
+    output: string;
+    stdout: string;
+}
+
+// The README and docs/cli.md show several of the same commands (each plan costs seconds): each
+// command line runs once per test file, and every test that shows it compares against that run.
+const runs = new Map<string, Promise<ShownRun>>();
+
+/** Runs a command line the documents show (once per test file; commands are read-only). */
+export function runShown(command: string): Promise<ShownRun> {
+    if (!runs.has(command)) runs.set(command, runCommandLine(command));
+    return runs.get(command)!;
+}
+
+async function runCommandLine(command: string): Promise<ShownRun> {
     let stdout = "";
     let stderr = "";
     const out = jestSpy(processIO, "stdout", (t) => (stdout += t));

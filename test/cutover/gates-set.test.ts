@@ -86,11 +86,12 @@ describe("the gate set", () => {
         expect(checks.filter((c) => !c.warning && c.result !== "pass")).toEqual([]);
     });
 
-    test("dns mode has no traffic gate: refused unless --allow-ungated, with the reason", () => {
+    // dns mode with its records followed has every gate: test/cutover/gates-dns.test.ts
+    test("dns mode whose weighted records were not followed (a rollback past a broken record) has no AWS gate: refused unless --allow-ungated, with the reason", () => {
         const sources = realGateSources(view({ mode: "dns" }), settings.values);
         const { gates, notes } = buildGates(view({ mode: "dns" }), { settings, sources, now: () => 0 });
         expect(gates.map((g) => g.name)).toEqual(["workloads"]);
-        expect(() => requireTrafficGate(gates, false, notes)).toThrow(/^no traffic gate is active \(dns mode: each color's load balancer is outside the stack.*pass --allow-ungated/);
+        expect(() => requireTrafficGate(gates, false, notes)).toThrow(/^no traffic gate is active \(dns mode: the weighted records were not followed to the colors' load balancers.*pass --allow-ungated/);
         expect(() => requireTrafficGate(gates, true, notes)).not.toThrow();
         expect(describeGates(gates, notes)[1]).toMatch(/^not gated: dns mode/);
     });

@@ -100,10 +100,11 @@ describeE2E("blue/green on a real AWS account", () => {
         const view = await deps.stack.read();
         const settings = { steps: [10, 50, 100], bakeMs: 3 * 60_000, intervalMs: 30_000, onFailure: "abort" as const, consecutiveErrorLimit: 4, failureLimit: 0 };
         const thresholds = { minHealthyTargets: 1, max5xxRate: 0.05, minRequests: 0 };
+        const gates = await deps.gates(view, "green", thresholds, "cutover");
         const engine = (runId: string) => ({
             stack: deps.stack, live: deps.live, store: deps.store, clock: deps.clock, runId, rules: deps.rules, identity: { owner: "e2e", host: "ci" },
             events: eventSink({ run: runId, now: () => Date.now(), human: (l) => process.stdout.write(`${l}\n`) }),
-            gates: deps.gates(view, "green", thresholds),
+            gates,
         });
         const outcome = await runCutover({ target: "green" }, settings, engine("e2e-cutover"));
         expect(outcome.status).toBe("completed");

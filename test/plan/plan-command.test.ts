@@ -70,16 +70,7 @@ describe("bluegreen plan", () => {
     });
 });
 
-describe("bluegreen plan diffs that add or remove a key (README: --against, --set of a new key)", () => {
-    test("--stack prod --against staging prints the diff, with added and removed inputs shown as (absent)", async () => {
-        const { code, stdout, stderr } = await run({ stack: "prod", against: "staging" });
-        expect(stderr).toBe("");
-        expect(code).toBe(0);
-        expect(stdout).toMatch(/^Offline plan diff: stack file .*Pulumi\.staging\.yaml → prod/);
-        expect(stdout).toMatch(/\(absent\) => |=> \(absent\)/);
-        expect(stdout.trim().split("\n").pop()).toMatch(/^\d+ to update, \d+ to create, \d+ to delete, \d+ to replace$/);
-    });
-
+describe("bluegreen plan diffs that add or remove a key (--against: README.md's checked block in test/cli/docs-examples.test.ts; --set of a new key)", () => {
     test("--set that adds an input the resource did not have (stickiness on the listener rule) shows it as added", async () => {
         const { code, stdout, stderr } = await run({ set: ["routing.stickiness.enabled=true"] });
         expect(stderr).toBe("");

@@ -1,10 +1,13 @@
 /**
  * The plan runner's own contract: plans run one after another in one process, and the SDK's
- * per-promise stack capture (which dominates a plan's time) is off only while a plan runs.
+ * per-promise stack capture (which dominates a plan's time) and its per-resource source positions
+ * are off only while a plan runs.
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { recordPlan } from "../../src/plan/run";
 
+const resourceStatics = pulumi.Resource as unknown as { callsites(): unknown[] };
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
 
 describe("recordPlan", () => {
@@ -18,6 +21,17 @@ describe("recordPlan", () => {
         expect(during).not.toBe(original);
         expect(debuggable.debuggablePromise).toBe(original);
         expect(plan.resources.map((r) => r.name)).toEqual(["b"]);
+    });
+
+    test("reads no source position per resource (a full-depth stack each) while the program runs, and puts that back after", async () => {
+        const callsites = jest.spyOn(resourceStatics, "callsites");
+        try {
+            await recordPlan(() => { new aws.s3.Bucket("b", { bucket: "plan-run-test" }); }, { stack: "dev", region: "eu-west-1" });
+            expect(callsites).not.toHaveBeenCalled();
+            expect(resourceStatics.callsites).toBe(callsites);
+        } finally {
+            callsites.mockRestore();
+        }
     });
 
     test("puts it back when the program throws", async () => {

@@ -31,7 +31,7 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
         const runId = d.runId ?? newRunId(d.clock);
         const events = operatorEvents(io, options, runId, d.clock);
         try {
-            const outcome = await runCutover({ target: options.to }, settings, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: d.gates(view, options.to, settings) }));
+            const outcome = await runCutover({ target: options.to }, settings, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: await d.gates(view, options.to, settings, "cutover") }));
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;
         } finally {

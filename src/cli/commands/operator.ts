@@ -19,7 +19,7 @@ import type { TargetHealthSource } from "../../cutover/sources";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO } from "../io";
-import { buildGates, describeGates, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../cutover/gates/set";
+import { buildGates, describeGates, dnsTargetHealthSource, gateAwsClients, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings, resolveGateView } from "../../cutover/gates/set";
 
 export interface Thresholds {
     minHealthyTargets: number;
@@ -31,7 +31,8 @@ export interface OperatorDeps {
     stack: StackOperations;
     live: LiveRouting;
     store: CutoverStore;
-    gates: (view: StackView, candidate: Color, thresholds: Thresholds) => Gate[];
+    /** The gates of a run; dns mode reads Route 53 and ELBv2 first (a cutover whose candidate cannot be followed to its load balancer is refused). */
+    gates: (view: StackView, candidate: Color, thresholds: Thresholds, command?: "cutover" | "rollback") => Gate[] | Promise<Gate[]>;
     clock: Clock;
     signal?: AbortSignal;
     identity?: { owner: string; host: string };
@@ -183,9 +184,9 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
     const view = await stack.read();
     return {
         stack, live, store, clock: systemClock, signal, rules: live.rules,
-        gates: (v, _candidate, thresholds) => realGateSet(v, thresholds, { ...options, region }),
+        gates: (v, candidate, thresholds, command) => realGateSet(v, candidate, thresholds, { ...options, region, command }),
         direct: elbDirectRouting(elb),
-        targetHealth: elbTargetHealthSource(view, elb),
+        targetHealth: view.mode === "dns" ? dnsCapacitySource(view, region, stackFileProfile(options)) : elbTargetHealthSource(view, elb),
         onVerifiedWeights: await weightsMetricPublisher(region, environmentOf(view, options.stack)),
     };
 }
@@ -193,13 +194,19 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
 /**
  * The gates of a real run (src/cutover/gates/set.ts): both colors watched, thresholds from the stack's
  * own `bluegreen:cutover` and the command line, the routed apps' namespaces and Services from its
- * `bluegreen:routing`, AWS clients in the stack's region. The active gates and what could not be
- * gated are printed at start; a run without a traffic gate is refused unless --allow-ungated.
+ * `bluegreen:routing`, AWS clients in the stack's region. In dns mode each color's load balancer is
+ * found from the weighted records first: a cutover whose candidate cannot be followed to one is
+ * refused here, before the lease is taken or any weight moves (a rollback goes on without those gates).
+ * The active gates and what could not be gated are printed at start; a run without a traffic gate is
+ * refused unless --allow-ungated.
  */
-function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean }): Gate[] {
+async function realGateSet(view: StackView, candidate: Color, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean; command?: "cutover" | "rollback" }): Promise<Gate[]> {
     let values: Record<string, unknown> = {};
+    let profile: string | undefined;
     try {
-        values = readStackFile(options.cwd, stackFileName(options.stack)).values;
+        const file = readStackFile(options.cwd, stackFileName(options.stack));
+        values = file.values;
+        profile = stackProfile(file.otherKeys);
     } catch (err) {
         if (!(err instanceof StackFileError)) throw err;
     }
@@ -207,9 +214,13 @@ function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: 
     const routed = new Map((routing.apps ?? []).map((app) => [app.name, app]));
     const gateView: GateStackView = {
         mode: view.mode,
+        ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
+        weights: view.weights,
         ...(options.region ? { region: options.region } : {}),
+        ...(profile ? { profile } : {}),
         clusters: view.clusters,
         apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, {
+            hostnames: app.hostnames,
             targetGroupArns: app.targetGroupArns,
             ...(app.loadBalancerArnSuffix ? { loadBalancerArnSuffix: app.loadBalancerArnSuffix } : {}),
             ...(routed.get(name)?.namespace ? { namespace: routed.get(name)!.namespace } : {}),
@@ -221,11 +232,46 @@ function realGateSet(view: StackView, thresholds: Thresholds, options: { stack: 
         max5xxRate: String(thresholds.max5xxRate),
         minRequests: String(thresholds.minRequests),
     });
-    const sources = realGateSources(gateView, settings.values);
-    const { gates, notes, info } = buildGates(gateView, { settings, sources, now: () => Date.now() });
+    const clients = gateAwsClients(gateView);
+    const resolved = await resolveGateView(gateView, candidate, clients, options.command !== "rollback");
+    const sources = realGateSources(resolved, settings.values, undefined, clients);
+    const { gates, notes, info } = buildGates(resolved, { settings, sources, now: () => Date.now() });
     for (const line of describeGates(gates, notes, info)) process.stderr.write(`gate: ${line}\n`);
     requireTrafficGate(gates, options.allowUngated === true, notes);
     return gates;
+}
+
+/** The stack file's `aws:profile`: the gates read AWS as the stack's own providers do, not as the shell's default. */
+export function stackProfile(otherKeys: Record<string, unknown>): string | undefined {
+    const profile = otherKeys["aws:profile"];
+    return typeof profile === "string" && profile !== "" ? profile : undefined;
+}
+
+function stackFileProfile(options: { stack: string; cwd: string }): string | undefined {
+    try {
+        return stackProfile(readStackFile(options.cwd, stackFileName(options.stack)).otherKeys);
+    } catch (err) {
+        if (err instanceof StackFileError) return undefined;
+        throw err;
+    }
+}
+
+/**
+ * dns mode: the rollback capacity check reads each color's targets on the load balancer its weighted
+ * records lead to (the stack outputs have no target groups in dns mode, which read as 0 healthy).
+ */
+function dnsCapacitySource(view: StackView, region: string | undefined, profile: string | undefined): TargetHealthSource {
+    const gateView: GateStackView = {
+        mode: "dns",
+        ...(region ? { region } : {}),
+        ...(profile ? { profile } : {}),
+        ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
+        clusters: {},
+        apps: Object.fromEntries(Object.entries(view.apps).map(([name, app]) => [name, { hostnames: app.hostnames, targetGroupArns: {} }])),
+    };
+    const clients = gateAwsClients(gateView);
+    if (clients) return dnsTargetHealthSource(gateView, clients);
+    return { targets: async () => Promise.reject(new Error("the stack gives no region (output region / aws:region): each color's load balancer cannot be read")) };
 }
 
 /** The environment's name for the weights metric: the stack output, else the stack's own name. */

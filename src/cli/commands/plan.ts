@@ -2,6 +2,7 @@
  * `bluegreen plan` (`npm run plan`): the offline plan. Runs the Pulumi program in-process under mocks
  * with a stack file's config and prints the resource graph, or what would change between two configs.
  */
+import * as path from "path";
 import { Command } from "commander";
 import { applyOverrides, environmentInputsOf, readStackFile } from "../../config/stack-file";
 import type { EnvironmentProgram } from "../../plan/stack-plan";
@@ -41,13 +42,19 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CommandIO,
         if (options.json) {
             io.stdout(JSON.stringify(diffToJson(diff), null, 2) + "\n");
         } else {
-            io.stdout(`Offline plan diff: ${options.against ? `stack file ${baseFile.file}` : `stack ${stackFile.stack}`} → ${stackFile.stack}${options.set.length ? ` with ${options.set.join(" ")}` : ""}\n\n`);
+            io.stdout(`Offline plan diff: ${options.against ? `stack file ${shownPath(options.cwd, baseFile.file)}` : `stack ${stackFile.stack}`} → ${stackFile.stack}${options.set.length ? ` with ${options.set.join(" ")}` : ""}\n\n`);
             io.stdout(formatDiffHuman(diff));
         }
         return 0;
     } catch (err) {
         return reportFailure(err, io, "plan");
     }
+}
+
+/** The base file as the user would type it: relative to the project directory, so the header is the same on every machine. */
+function shownPath(cwd: string, file: string): string {
+    const relative = path.relative(cwd, file);
+    return relative && !path.isAbsolute(relative) ? relative : file;
 }
 
 export function registerPlanCommand(cli: Command, loadProgram: () => Promise<EnvironmentProgram>): void {

@@ -41,7 +41,7 @@ export async function runRollbackCommand(options: RollbackCommandOptions, io: Co
             const outcome = await runRollback(
                 { force: options.force === true, watchMs, direct: options.direct ? d.direct : undefined, targetHealth: d.targetHealth },
                 settings,
-                engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: d.gates(view, to, settings) }),
+                engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: await d.gates(view, to, settings, "rollback") }),
             );
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;

@@ -5,6 +5,7 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 
 export interface AwsTarget {
@@ -21,12 +22,14 @@ export interface AwsTarget {
 export interface AwsClients {
     cloudwatch: CloudWatchClient;
     elbv2: ElasticLoadBalancingV2Client;
+    /** dns mode: the weighted records that lead to each color's load balancer. */
+    route53: Route53Client;
 }
 
 /** Retries with backoff on throttling are the SDK's (adaptive mode); a gate sees what is left as an error. */
 export function createAwsClients(target: AwsTarget): AwsClients {
     const config = { region: target.region, retryMode: "adaptive", maxAttempts: 4, ...awsCredentials(target) };
-    return { cloudwatch: new CloudWatchClient(config), elbv2: new ElasticLoadBalancingV2Client(config) };
+    return { cloudwatch: new CloudWatchClient(config), elbv2: new ElasticLoadBalancingV2Client(config), route53: new Route53Client(config) };
 }
 
 /** Client config for the stack's credentials: a role assumed once and refreshed by the SDK, or a profile. */

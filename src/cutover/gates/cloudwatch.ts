@@ -5,6 +5,10 @@
  * of the answer, and only minutes that are complete and older than the settle delay. The client comes
  * in already configured with the stack's region and credentials; every target group ARN is checked
  * against that region, because querying another region returns no data rather than an error.
+ * In dns mode each color has its own load balancer, and an app may reach several of its target
+ * groups (paths routed by the Ingress): counts are summed with metric math, p99 is the highest of
+ * the groups' p99 (percentiles cannot be summed; the highest is the one a user may get), and the
+ * load balancers' own 5xx are summed over both colors' load balancers.
  */
 import { CloudWatchClient, GetMetricDataCommand, GetMetricDataCommandOutput, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { Color } from "../../config/colors";
@@ -12,10 +16,10 @@ import { METRIC_PERIOD_MS } from "../../config/schema";
 import type { LoadBalancerMinute, TrafficMinute, TrafficSource } from "../sources";
 
 export interface AppMetricTarget {
-    /** `app/<name>/<id>`: the LoadBalancer dimension. */
-    loadBalancer: string;
-    /** Full target group ARN per color (its region is checked) */
-    targetGroupArns: Partial<Record<Color, string>>;
+    /** `app/<name>/<id>`: the LoadBalancer dimension (dns mode: one per color). */
+    loadBalancer: string | Partial<Record<Color, string>>;
+    /** Full target group ARN(s) per color (their region is checked) */
+    targetGroupArns: Partial<Record<Color, string | string[]>>;
 }
 
 export interface CloudWatchSourceOptions {
@@ -23,8 +27,8 @@ export interface CloudWatchSourceOptions {
     /** The stack's region (its output), which the client must be configured with. */
     region: string;
     apps: Record<string, AppMetricTarget>;
-    /** The shared load balancer (`app/<name>/<id>`) whose own 5xx are judged. */
-    loadBalancer?: string;
+    /** The load balancer(s) (`app/<name>/<id>`) whose own 5xx are judged: the shared one, or each color's in dns mode (summed). */
+    loadBalancer?: string | string[];
     settleDelayMs: number;
     now?: () => Date;
 }
@@ -52,7 +56,10 @@ function stat(id: string, metric: string, dimensions: Record<string, string>, st
     };
 }
 
-const filled = (id: string, of: string): MetricDataQuery => ({ Id: id, Expression: `FILL(${of}, 0)`, Label: id, ReturnData: true });
+/** The sum of the series, each missing minute read as 0 (the ALB publishes nothing for a minute without requests). */
+const filled = (id: string, of: string[]): MetricDataQuery => ({ Id: id, Expression: of.map((m) => `FILL(${m}, 0)`).join(" + "), Label: id, ReturnData: true });
+/** Query ids of the i-th of n series: no suffix when there is one. */
+const suffixes = (n: number) => Array.from({ length: n }, (_, i) => (n === 1 ? "" : `_${i}`));
 
 const floorMinute = (ms: number) => Math.floor(ms / METRIC_PERIOD_MS) * METRIC_PERIOD_MS;
 const ceilMinute = (ms: number) => Math.ceil(ms / METRIC_PERIOD_MS) * METRIC_PERIOD_MS;
@@ -65,27 +72,38 @@ export class CloudWatchTrafficSource implements TrafficSource {
 
     async appMinutes(app: string, color: Color, start: Date, end: Date): Promise<TrafficMinute[]> {
         const target = this.options.apps[app];
-        const arn = target?.targetGroupArns[color];
-        if (!target || !arn) throw new Error(`${app} has no ${color} target group in the stack outputs (routing.apps.${app}.targetGroupArns.${color})`);
-        const tg = parseTargetGroupArn(arn);
-        if (!tg) throw new Error(`${app}: "${arn}" is not a target group ARN`);
-        await this.checkRegion(tg.region, `${app}'s ${color} target group`);
-        const dims = { LoadBalancer: target.loadBalancer, TargetGroup: tg.dimension };
+        const arns = [target?.targetGroupArns[color] ?? []].flat();
+        const loadBalancer = typeof target?.loadBalancer === "string" ? target.loadBalancer : target?.loadBalancer[color];
+        if (!target || arns.length === 0) throw new Error(`${app} has no ${color} target group in the stack outputs (routing.apps.${app}.targetGroupArns.${color})`);
+        if (!loadBalancer) throw new Error(`${app} has no ${color} load balancer to read metrics of`);
+        const groups = arns.map((arn) => {
+            const tg = parseTargetGroupArn(arn);
+            if (!tg) throw new Error(`${app}: "${arn}" is not a target group ARN`);
+            return tg;
+        });
+        for (const tg of groups) await this.checkRegion(tg.region, `${app}'s ${color} target group`);
+        const ids = suffixes(groups.length);
         const series = await this.query(
             [
-                stat("m_requests", "RequestCount", dims, "Sum"),
-                stat("m_target5xx", "HTTPCode_Target_5XX_Count", dims, "Sum"),
-                stat("m_connection", "TargetConnectionErrorCount", dims, "Sum"),
-                { ...stat("p99", "TargetResponseTime", dims, "p99"), ReturnData: true },
-                filled("requests", "m_requests"),
-                filled("target5xx", "m_target5xx"),
-                filled("connectionErrors", "m_connection"),
+                ...groups.flatMap((tg, i) => {
+                    const dims = { LoadBalancer: loadBalancer, TargetGroup: tg.dimension };
+                    return [
+                        stat(`m_requests${ids[i]}`, "RequestCount", dims, "Sum"),
+                        stat(`m_target5xx${ids[i]}`, "HTTPCode_Target_5XX_Count", dims, "Sum"),
+                        stat(`m_connection${ids[i]}`, "TargetConnectionErrorCount", dims, "Sum"),
+                        { ...stat(`p99${ids[i]}`, "TargetResponseTime", dims, "p99"), ReturnData: true },
+                    ];
+                }),
+                filled("requests", ids.map((x) => `m_requests${x}`)),
+                filled("target5xx", ids.map((x) => `m_target5xx${x}`)),
+                filled("connectionErrors", ids.map((x) => `m_connection${x}`)),
             ],
             start,
             end,
         );
         return series.minutes.map((minute) => {
-            const p99 = series.value("p99", minute);
+            const p99s = ids.map((x) => series.value(`p99${x}`, minute)).filter((v): v is number => v !== undefined);
+            const p99 = p99s.length ? Math.max(...p99s) : undefined;
             const requests = series.value("requests", minute) ?? 0;
             return {
                 minute: new Date(minute),
@@ -99,12 +117,16 @@ export class CloudWatchTrafficSource implements TrafficSource {
     }
 
     async loadBalancerMinutes(start: Date, end: Date): Promise<LoadBalancerMinute[]> {
-        const lb = this.options.loadBalancer;
-        if (!lb) throw new Error("the stack outputs name no load balancer (routing.loadBalancerArnSuffix)");
-        await this.checkRegion(this.options.region, "the load balancer");
-        const dims = { LoadBalancer: lb };
+        const lbs = [...new Set([this.options.loadBalancer ?? []].flat())];
+        if (lbs.length === 0) throw new Error("the stack outputs name no load balancer (routing.loadBalancerArnSuffix)");
+        await this.checkRegion(this.options.region, lbs.length === 1 ? "the load balancer" : "the load balancers");
+        const ids = suffixes(lbs.length);
         const series = await this.query(
-            [stat("m_requests", "RequestCount", dims, "Sum"), stat("m_elb5xx", "HTTPCode_ELB_5XX_Count", dims, "Sum"), filled("requests", "m_requests"), filled("elb5xx", "m_elb5xx")],
+            [
+                ...lbs.flatMap((lb, i) => [stat(`m_requests${ids[i]}`, "RequestCount", { LoadBalancer: lb }, "Sum"), stat(`m_elb5xx${ids[i]}`, "HTTPCode_ELB_5XX_Count", { LoadBalancer: lb }, "Sum")]),
+                filled("requests", ids.map((x) => `m_requests${x}`)),
+                filled("elb5xx", ids.map((x) => `m_elb5xx${x}`)),
+            ],
             start,
             end,
         );

@@ -3,16 +3,20 @@
  * the stack's `bluegreen:cutover` and the schema's defaults (each with where it came from), the real
  * sources created once per run from the stack's region, profile and kubeconfigs, and the active
  * gates for both colors. Nothing is dropped silently: a gate that cannot run is named in `notes`,
- * and a cutover without a traffic gate is refused unless `--allow-ungated`.
+ * and a cutover without a traffic gate is refused unless `--allow-ungated`. In dns mode the weighted
+ * records are first followed to each color's load balancer (./dns-targets.ts), so the same target
+ * health and traffic gates run there; a candidate whose records cannot be followed is refused.
  */
-import { Color, COLORS } from "../../config/colors";
+import { Color, COLORS, Weights } from "../../config/colors";
 import { cutoverSchema, cutoverTimingProblems } from "../../config/schema";
 import { parseDurationMs } from "../../config/values";
 import { UserInputError } from "../../errors";
 import type { Gate } from "../contract";
 import type { EndpointSource, TargetHealthSource, TrafficSource, WorkloadSource } from "../sources";
-import { AwsTarget, createAwsClients, describeAwsTarget } from "./aws-clients";
-import { CloudWatchTrafficSource } from "./cloudwatch";
+import { AwsClients, AwsTarget, createAwsClients, describeAwsTarget } from "./aws-clients";
+import { aliasHealthGate, AliasHealthSource, ElbAliasHealthSource } from "./alias-health";
+import { AppMetricTarget, CloudWatchTrafficSource } from "./cloudwatch";
+import { describeDnsTargets, DnsTargets, resolveDnsTargets } from "./dns-targets";
 import { ElbTargetHealthSource } from "./elbv2";
 import { endpointsGate, targetHealthGate } from "./health";
 import { KubeApis, kubeApis, KubernetesEndpointSource, KubernetesWorkloadSource, RoutedService } from "./kube";
@@ -56,7 +60,7 @@ export const GATE_FLAG_HELP: Array<[string, string]> = [
     ["--progressing-grace <duration>", "how long an ArgoCD Application may stay Progressing"],
     ["--workload-selector <selector>", "label selector narrowing the hard workload scope in the routed namespaces"],
     ["--pause-before <percent...>", "pause before moving to this percentage until `bluegreen promote` (repeatable)"],
-    ["--allow-ungated", "cut over even when no traffic gate can run (dns mode, no region)"],
+    ["--allow-ungated", "cut over even when no traffic gate can run (no region, no load balancer in the stack outputs)"],
 ];
 
 /** `--pause-before` values: whole percentages that are steps of this cutover. */
@@ -133,6 +137,14 @@ export function resolveGateSettings(stackCutover: Record<string, unknown> | unde
 /** What the gate set reads from the stack (outputs and config); a StackView with the fields gates need. */
 export interface GateStackView {
     mode: "alb" | "dns";
+    /** dns mode: the zone of the weighted records (bluegreen:routing.hostedZoneId). */
+    hostedZoneId?: string;
+    /** The weights the stack config gives (dns mode: every color with weight must resolve). */
+    weights?: Weights;
+    /** dns mode: each app's load balancer and target groups per color, from its weighted records (resolveGateView). */
+    dns?: DnsTargets;
+    /** dns mode: why the records were not followed (a rollback goes on without them), said at start. */
+    dnsUnresolved?: string;
     /** The stack's region output (else aws:region), and aws:profile. */
     region?: string;
     profile?: string;
@@ -144,6 +156,8 @@ export interface GateStackView {
         {
             targetGroupArns: Partial<Record<Color, string>>;
             loadBalancerArnSuffix?: string;
+            /** The routed hostnames (dns mode: their weighted records lead to each color's load balancer). */
+            hostnames?: string[];
             /** The routed Service (routing.apps[].namespace and .service.name). */
             namespace?: string;
             service?: string;
@@ -155,6 +169,8 @@ export interface GateSources {
     traffic?: TrafficSource;
     targets?: TargetHealthSource;
     endpoints?: EndpointSource;
+    /** dns mode: Route 53's view of each color's load balancer (alias records evaluating target health). */
+    aliasHealth?: AliasHealthSource;
     workloads?: WorkloadSource;
     /** Colors whose cluster the workload source can read. */
     workloadColors: Color[];
@@ -164,8 +180,93 @@ export interface GateSources {
     info?: string[];
 }
 
+/** Where and as whom AWS is read: the stack's region, profile and role; none without a region. */
+export function gateAwsTarget(view: GateStackView): AwsTarget | undefined {
+    if (!view.region) return undefined;
+    return { region: view.region, ...(view.profile ? { profile: view.profile } : {}), ...(view.roleArn ? { roleArn: view.roleArn } : {}) };
+}
+
+/** The run's AWS clients (created once), or none without the stack's region. */
+export function gateAwsClients(view: GateStackView): AwsClients | undefined {
+    const target = gateAwsTarget(view);
+    return target ? createAwsClients(target) : undefined;
+}
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0];
+
+/**
+ * dns mode: follows each routed hostname's weighted records to the colors' load balancers and target
+ * groups before any gate is built; the candidate and every color with weight must resolve. `strict`
+ * (a cutover): what cannot be resolved is thrown, a refusal before any weight moves. Not strict (a
+ * rollback, which the color it leaves must not block): it becomes a note and those gates do not run.
+ */
+export async function resolveGateView(view: GateStackView, candidate: Color, clients: AwsClients | undefined, strict = true): Promise<GateStackView> {
+    if (view.mode !== "dns" || !clients || !view.region || Object.keys(view.apps).length === 0) return view;
+    const required = [...new Set([candidate, ...COLORS.filter((c) => (view.weights?.[c] ?? 0) > 0)])];
+    const apps = Object.fromEntries(Object.entries(view.apps).map(([app, a]) => [app, a.hostnames ?? []]));
+    try {
+        const dns = await resolveDnsTargets({ route53: clients.route53, elbv2: clients.elbv2, region: view.region, hostedZoneId: view.hostedZoneId, apps, required });
+        return { ...view, dns };
+    } catch (err) {
+        if (strict) throw err;
+        return { ...view, dnsUnresolved: firstLine(err) };
+    }
+}
+
+/**
+ * dns mode's target health for the rollback capacity check (blue's healthy targets against green's):
+ * the records are followed on the first read, once, whatever colors have them. A color that cannot
+ * be followed reads as an error (the check then says so, and `--force` overrides), never as 0 targets.
+ */
+export function dnsTargetHealthSource(view: GateStackView, clients: AwsClients): TargetHealthSource {
+    let source: Promise<TargetHealthSource> | undefined;
+    const make = async (): Promise<TargetHealthSource> => {
+        const apps = Object.fromEntries(Object.entries(view.apps).map(([app, a]) => [app, a.hostnames ?? []]));
+        const dns = await resolveDnsTargets({ route53: clients.route53, elbv2: clients.elbv2, region: view.region!, hostedZoneId: view.hostedZoneId, apps, required: [] });
+        const targetGroupArns = Object.fromEntries(Object.entries(dns).map(([app, colors]) => [app, Object.fromEntries(COLORS.filter((c) => colors[c]).map((c) => [c, colors[c]!.targetGroupArns]))]));
+        return new ElbTargetHealthSource({ client: clients.elbv2, region: view.region!, targetGroupArns });
+    };
+    return {
+        async targets(app, color) {
+            source ??= make();
+            source.catch(() => (source = undefined)); // a failed lookup is tried again on the next read
+            return (await source).targets(app, color);
+        },
+    };
+}
+
+/** What the AWS sources read per app: alb mode from the stack outputs, dns mode from the resolved records; a string says why not. */
+function metricTargets(view: GateStackView): { apps: Record<string, AppMetricTarget>; loadBalancers: string[] } | string {
+    const appNames = Object.keys(view.apps);
+    if (view.mode === "dns") {
+        if (!view.dns) return `dns mode: the weighted records were not followed to the colors' load balancers${view.dnsUnresolved ? ` (${view.dnsUnresolved})` : ""}: no traffic or target health is read`;
+        const apps: Record<string, AppMetricTarget> = {};
+        for (const app of appNames) {
+            const colors = COLORS.filter((c) => view.dns![app]?.[c]);
+            apps[app] = {
+                loadBalancer: Object.fromEntries(colors.map((c) => [c, view.dns![app][c]!.dimension])),
+                targetGroupArns: Object.fromEntries(colors.map((c) => [c, view.dns![app][c]!.targetGroupArns])),
+            };
+        }
+        const loadBalancers = [...new Set(appNames.flatMap((app) => COLORS.map((c) => view.dns![app]?.[c]?.dimension).filter((d): d is string => !!d)))].sort();
+        return { apps, loadBalancers };
+    }
+    const withLb = appNames.filter((a) => view.apps[a].loadBalancerArnSuffix);
+    const apps = Object.fromEntries(appNames.map((a) => [a, { loadBalancer: view.apps[a].loadBalancerArnSuffix ?? "", targetGroupArns: view.apps[a].targetGroupArns }]));
+    if (withLb.length < appNames.length) return { apps, loadBalancers: [] };
+    return { apps, loadBalancers: [view.apps[appNames[0]].loadBalancerArnSuffix!] };
+}
+
+/** dns mode: an app forwarded to several target groups on a color (paths of its Ingress) has no one Service to compare endpoints with. */
+function severalTargetGroups(view: GateStackView): string[] {
+    if (view.mode !== "dns" || !view.dns) return [];
+    return Object.entries(view.dns).flatMap(([app, colors]) =>
+        COLORS.filter((c) => (colors[c]?.targetGroupArns.length ?? 0) > 1).map((c) => `${app} on ${c} (${colors[c]!.targetGroupArns.length} target groups)`),
+    );
+}
+
 /** The real sources: AWS clients and one Kubernetes client per color, created once for the run. */
-export function realGateSources(view: GateStackView, settings: GateSettings, now: () => Date = () => new Date()): GateSources {
+export function realGateSources(view: GateStackView, settings: GateSettings, now: () => Date = () => new Date(), clients: AwsClients | undefined = gateAwsClients(view)): GateSources {
     const notes: string[] = [];
     const sources: GateSources = { workloadColors: [], notes };
     const appNames = Object.keys(view.apps);
@@ -178,25 +279,26 @@ export function realGateSources(view: GateStackView, settings: GateSettings, now
     sources.workloadColors = COLORS.filter((c) => kube[c]);
     if (sources.workloadColors.length) sources.workloads = new KubernetesWorkloadSource(kube);
     if (appNames.length === 0) return sources;
-    if (view.mode !== "alb") {
-        notes.push("dns mode: each color's load balancer is outside the stack, so no traffic or target health is read");
-    } else if (!view.region) {
+    const aws = gateAwsTarget(view);
+    const targets = metricTargets(view);
+    if (!aws || !clients) {
         notes.push("the stack gives no region (output region / aws:region): no AWS metrics or target health are read rather than reading another region's");
+    } else if (typeof targets === "string") {
+        notes.push(targets);
     } else {
-        const aws: AwsTarget = { region: view.region, ...(view.profile ? { profile: view.profile } : {}), ...(view.roleArn ? { roleArn: view.roleArn } : {}) };
-        const clients = createAwsClients(aws);
-        sources.info = [describeAwsTarget(aws)];
-        const targetGroupArns = Object.fromEntries(appNames.map((a) => [a, view.apps[a].targetGroupArns]));
+        sources.info = [describeAwsTarget(aws), ...(view.dns ? describeDnsTargets(view.dns) : [])];
+        const targetGroupArns = Object.fromEntries(appNames.map((a) => [a, targets.apps[a].targetGroupArns]));
         sources.targets = new ElbTargetHealthSource({ client: clients.elbv2, region: aws.region, targetGroupArns });
-        const withLb = appNames.filter((a) => view.apps[a].loadBalancerArnSuffix);
-        if (withLb.length < appNames.length) notes.push(`no load balancer ARN suffix in the stack outputs for ${appNames.filter((a) => !withLb.includes(a)).join(", ")}: no traffic metrics (run pulumi up)`);
+        if (view.dns) sources.aliasHealth = new ElbAliasHealthSource(clients.elbv2);
+        if (targets.loadBalancers.length === 0 && view.mode === "dns") notes.push("dns mode: no weighted record led to a load balancer: no traffic metrics");
+        else if (targets.loadBalancers.length === 0) notes.push(`no load balancer ARN suffix in the stack outputs for ${appNames.filter((a) => !view.apps[a].loadBalancerArnSuffix).join(", ")}: no traffic metrics (run pulumi up)`);
         else {
             sources.traffic = sharedTrafficSource(
                 new CloudWatchTrafficSource({
                     client: clients.cloudwatch,
                     region: aws.region,
-                    apps: Object.fromEntries(appNames.map((a) => [a, { loadBalancer: view.apps[a].loadBalancerArnSuffix!, targetGroupArns: view.apps[a].targetGroupArns }])),
-                    loadBalancer: view.apps[appNames[0]].loadBalancerArnSuffix,
+                    apps: targets.apps,
+                    loadBalancer: targets.loadBalancers.length === 1 ? targets.loadBalancers[0] : targets.loadBalancers,
                     settleDelayMs: settings.settleDelayMs,
                     now,
                 }),
@@ -205,7 +307,9 @@ export function realGateSources(view: GateStackView, settings: GateSettings, now
     }
     const services: Record<string, RoutedService> = {};
     for (const a of appNames) if (view.apps[a].namespace && view.apps[a].service) services[a] = { namespace: view.apps[a].namespace!, service: view.apps[a].service! };
-    if (Object.keys(services).length === appNames.length && sources.workloadColors.length) sources.endpoints = new KubernetesEndpointSource(kube, services);
+    const several = severalTargetGroups(view);
+    if (several.length) notes.push(`dns mode: ${several.join(", ")}: paths routed by the Ingress reach several Services, so ready endpoints are not compared with targets`);
+    else if (Object.keys(services).length === appNames.length && sources.workloadColors.length) sources.endpoints = new KubernetesEndpointSource(kube, services);
     else if (appNames.length) notes.push("the stack view names no Service for some routed apps: ready endpoints are not compared with targets");
     return sources;
 }
@@ -234,6 +338,7 @@ export function buildGates(view: GateStackView, options: GateSetOptions): { gate
         gates.push(targetHealthGate({ apps, source: sources.targets, minHealthyTargets: s.minHealthyTargets, origin: o.minHealthyTargets }));
         if (sources.endpoints) gates.push(endpointsGate({ apps, targets: sources.targets, endpoints: sources.endpoints }));
     }
+    if (sources.aliasHealth && view.dns && apps.length) gates.push(aliasHealthGate({ targets: view.dns, source: sources.aliasHealth }));
     if (sources.workloads) {
         const namespaces = [...new Set(apps.map((a) => view.apps[a].namespace).filter((n): n is string => !!n))];
         if (namespaces.length === 0 && apps.length) notes.push("the stack view names no namespace for the routed apps: every workload is only a warning");

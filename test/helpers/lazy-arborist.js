@@ -1,0 +1,1 @@
+module.exports = require("./lazy-closure-deps").lazyModule("@npmcli/arborist");
