@@ -205,13 +205,14 @@ describe("the cutover plan, with the cutover's own flags", () => {
         expect(busy.stdout).toContain("✗ Cutover timing: --interval (30 s) must be at least 60 s while traffic gates run");
     });
 
-    test("dns mode: no traffic gate, so the cutover would refuse unless --allow-ungated", async () => {
+    test("dns mode offline: no traffic gate, so the cutover would refuse unless --allow-ungated", async () => {
         const lb = { dnsName: "k8s-blue-1234.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2" };
         const dns = { mode: "dns", weights: { blue: 100, green: 0 }, hostedZoneId: ZONE, apps: [routedApp("shop")], dns: { loadBalancers: { blue: lb, green: lb } } };
         const cwd = project({ dev: rawConfig({ routing: dns }) });
         const refused = await run({ cwd });
         expect(refused.code).toBe(1);
-        expect(refused.stdout).toContain("! Not gated: dns mode: each color's load balancer is outside the stack, so no traffic or target health is read\n");
+        // Offline the weighted records cannot be followed to the colors' load balancers: no traffic gate.
+        expect(refused.stdout).toMatch(/\n! Not gated: dns mode: .*no traffic or target health is read\n/);
         expect(refused.stdout).toMatch(/✗ Cutover would refuse: no traffic gate is active \(dns mode: .*\): the cutover would move users without looking at their errors or latency/);
         const allowed = await run({ cwd, allowUngated: true });
         expect(allowed.code).toBe(0);
