@@ -12,6 +12,7 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { realDeps } from "../../src/cli/commands/operator";
+import { resolveGateSettings } from "../../src/cutover/gates/set";
 import { eventSink } from "../../src/cutover/events";
 import { runCutover, runRollback } from "../../src/cutover/run";
 
@@ -98,8 +99,10 @@ describeE2E("blue/green on a real AWS account", () => {
         // Region, table and clients come from the stack (aws:region, outputs), not from the shell.
         const deps = await realDeps({ stack: stackName, cwd: projectDir });
         const view = await deps.stack.read();
-        const settings = { steps: [10, 50, 100], bakeMs: 3 * 60_000, intervalMs: 30_000, onFailure: "abort" as const, consecutiveErrorLimit: 4, failureLimit: 0 };
-        const thresholds = { minHealthyTargets: 1, max5xxRate: 0.05, minRequests: 0 };
+        // The shortest timing the traffic gates accept: one metric period plus the settle delay, checked each minute.
+        const settings = { steps: [10, 50, 100], bakeMs: 3 * 60_000, intervalMs: 60_000, onFailure: "abort" as const, consecutiveErrorLimit: 4, failureLimit: 0 };
+        const gateSettings = resolveGateSettings(undefined, { bake: "3m", interval: "1m", minHealthyTargets: "1", max5xxRate: "0.05", minRequests: "1" });
+        const thresholds = { minHealthyTargets: 1, max5xxRate: 0.05, minRequests: 1, gates: gateSettings };
         const gates = await deps.gates(view, "green", thresholds, "cutover");
         const engine = (runId: string) => ({
             stack: deps.stack, live: deps.live, store: deps.store, clock: deps.clock, runId, rules: deps.rules, identity: { owner: "e2e", host: "ci" },

@@ -9,7 +9,7 @@ import { Color, COLORS } from "../../config/colors";
 import { runCutover, RunOutcome } from "../../cutover/run";
 import { CutoverInputError } from "../../cutover/steps";
 import { CommandIO, processIO } from "../io";
-import { newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, SettingsFlags, withInterrupt, engineDeps, reportOperatorFailure } from "./operator";
+import { newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, SettingsFlags, withInterrupt, engineDeps, reportOperatorFailure, addGateFlags } from "./operator";
 
 export interface CutoverCommandOptions extends SettingsFlags {
     to: Color;
@@ -43,7 +43,7 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
 }
 
 export function registerCutoverCommand(program: Command): void {
-    program
+    const command = program
         .command("cutover")
         .description("move traffic to a color in steps, baking and checking gates after each; traffic goes back on its own when a step fails (exit 0 done, 1 fell back or refused, 2 bad input, 3 lease held, 130 interrupted)")
         .requiredOption("--stack <name>", "Pulumi stack (stack or org/project/stack)")
@@ -58,7 +58,8 @@ export function registerCutoverCommand(program: Command): void {
         .option("--allow-ungated", "cut over although no traffic gate (CloudWatch metrics) can run, on health and workload gates alone", false)
         .option("--events <file|->", "write every event as NDJSON to a file, or - for stdout")
         .option("--cwd <dir>", "Pulumi project directory", process.cwd())
-        .option("--json", "print a JSON report at the end", false)
+        .option("--json", "print a JSON report at the end", false);
+    addGateFlags(command) // every other threshold of bluegreen:cutover
         .action(async (opts: CutoverCommandOptions) => {
             process.exitCode = await withInterrupt((signal) => runCutoverCommand(opts, processIO, () => realDeps(opts, signal)));
         });

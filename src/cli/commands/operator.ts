@@ -19,12 +19,15 @@ import type { TargetHealthSource } from "../../cutover/sources";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO } from "../io";
-import { buildGates, describeGates, dnsTargetHealthSource, gateAwsClients, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings, resolveGateView } from "../../cutover/gates/set";
+import type { Command } from "commander";
+import { buildGates, checkTiming, describeGates, dnsTargetHealthSource, GATE_FLAG_HELP, gateAwsClients, GateStackView, realGateSources, requireTrafficGate, ResolvedSettings, resolveGateSettings, resolveGateView, SettingKey, SETTING_FLAGS } from "../../cutover/gates/set";
 
 export interface Thresholds {
     minHealthyTargets: number;
     max5xxRate: number;
     minRequests: number;
+    /** The gates' settings: the flags given, then the stack's `bluegreen:cutover`, then defaults (each with its origin). */
+    gates: ResolvedSettings;
 }
 
 export interface OperatorDeps {
@@ -81,15 +84,29 @@ export function withVerifiedWeights(sink: EventSink, onVerifiedWeights?: Operato
     };
 }
 
-export interface SettingsFlags {
+/** The operator's flags: the engine's (steps, on-failure) and every gate setting (bake, interval, thresholds). */
+export interface SettingsFlags extends Partial<Record<SettingKey, string>> {
     stack: string;
     cwd: string;
     steps?: string;
-    bake?: string;
-    interval?: string;
-    minHealthyTargets?: string;
-    max5xxRate?: string;
     onFailure?: string;
+}
+
+/** The gate settings given on the command line (and only those: an absent flag is not an origin). */
+export function gateFlagsOf(flags: Partial<Record<SettingKey, string>>): Partial<Record<SettingKey, string>> {
+    const given: Partial<Record<SettingKey, string>> = {};
+    for (const key of Object.keys(SETTING_FLAGS) as SettingKey[]) if (flags[key] !== undefined) given[key] = flags[key];
+    return given;
+}
+
+/** Registers the gate thresholds a command takes (`GATE_FLAG_HELP`) that it has not registered itself. */
+export function addGateFlags(command: Command): Command {
+    for (const [flag, help] of GATE_FLAG_HELP) {
+        const long = flag.split(" ")[0];
+        if (long === "--pause-before" || long === "--allow-ungated" || command.options.some((o) => o.long === long)) continue;
+        command.option(flag, help);
+    }
+    return command;
 }
 
 /** The stack file's name for `org/project/stack` is its last part (stacks/Pulumi.<stack>.yaml). */
@@ -98,8 +115,11 @@ export const stackFileName = (stack: string) => stack.split("/").pop()!;
 /** Checked before the stack is touched: a bad flag never costs a Pulumi call. */
 export function operatorSettings(flags: SettingsFlags): CutoverSettings & Thresholds {
     let config: CutoverConfig;
+    let stackCutover: Record<string, unknown> | undefined;
     try {
-        config = environmentInputsOf(readStackFile(flags.cwd, stackFileName(flags.stack))).config.cutover;
+        const file = readStackFile(flags.cwd, stackFileName(flags.stack));
+        config = environmentInputsOf(file).config.cutover;
+        stackCutover = file.values.cutover as Record<string, unknown> | undefined;
     } catch (err) {
         if (!(err instanceof StackFileError)) throw err;
         config = cutoverDefaults();
@@ -137,6 +157,7 @@ export function operatorSettings(flags: SettingsFlags): CutoverSettings & Thresh
         minHealthyTargets: number(flags.minHealthyTargets, config.minHealthyTargets, "min-healthy-targets"),
         max5xxRate: number(flags.max5xxRate, config.max5xxRate, "max-5xx-rate"),
         minRequests: config.minRequests,
+        gates: resolveGateSettings(stackCutover, gateFlagsOf(flags)),
     };
 }
 
@@ -200,7 +221,7 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
  * The active gates and what could not be gated are printed at start; a run without a traffic gate is
  * refused unless --allow-ungated.
  */
-async function realGateSet(view: StackView, candidate: Color, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean; command?: "cutover" | "rollback" }): Promise<Gate[]> {
+export async function realGateSet(view: StackView, candidate: Color, thresholds: Thresholds, options: { stack: string; cwd: string; region?: string; allowUngated?: boolean; command?: "cutover" | "rollback"; write?: (line: string) => void }): Promise<Gate[]> {
     let values: Record<string, unknown> = {};
     let profile: string | undefined;
     try {
@@ -227,16 +248,15 @@ async function realGateSet(view: StackView, candidate: Color, thresholds: Thresh
             ...(routed.get(name)?.service?.name ? { service: routed.get(name)!.service!.name } : {}),
         }])),
     };
-    const settings = resolveGateSettings(values.cutover as Record<string, unknown> | undefined, {
-        minHealthyTargets: String(thresholds.minHealthyTargets),
-        max5xxRate: String(thresholds.max5xxRate),
-        minRequests: String(thresholds.minRequests),
-    });
+    const settings = thresholds.gates;
     const clients = gateAwsClients(gateView);
     const resolved = await resolveGateView(gateView, candidate, clients, options.command !== "rollback");
     const sources = realGateSources(resolved, settings.values, undefined, clients);
     const { gates, notes, info } = buildGates(resolved, { settings, sources, now: () => Date.now() });
-    for (const line of describeGates(gates, notes, info)) process.stderr.write(`gate: ${line}\n`);
+    const write = options.write ?? ((line: string) => process.stderr.write(line));
+    for (const line of describeGates(gates, notes, info)) write(`gate: ${line}\n`);
+    // A rollback is never refused for its timing: it must run when things are already going wrong.
+    if (options.command !== "rollback") checkTiming(settings, gates);
     requireTrafficGate(gates, options.allowUngated === true, notes);
     return gates;
 }

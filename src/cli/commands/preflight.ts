@@ -18,22 +18,12 @@ import { isoDate, parseIsoDate } from "../../versions";
 import { Color, COLORS } from "../../config/colors";
 import { ConfigError } from "../../config/problems";
 import { UserInputError } from "../../errors";
-import { resolveGateSettings, SettingKey } from "../../cutover/gates/set";
-import { operatorSettings, SettingsFlags } from "./operator";
+import { addGateFlags, gateFlagsOf, operatorSettings, SettingsFlags } from "./operator";
 
 /** The cutover's own flags, planned with the same meaning (see `bluegreen cutover --help`). */
+/** The cutover's own flags (SettingsFlags: steps, on-failure and every gate setting), for the same plan. */
 export interface PlanFlags extends Omit<SettingsFlags, "stack" | "cwd"> {
     to?: Color;
-    minRequests?: string;
-    settleDelay?: string;
-    maxElb5xxIncrease?: string;
-    baseline?: string;
-    maxConnectionErrorRate?: string;
-    maxP99Ms?: string;
-    maxRelative5xx?: string;
-    maxRelativeP99?: string;
-    progressingGrace?: string;
-    workloadSelector?: string;
     allowUngated?: boolean;
 }
 
@@ -126,21 +116,17 @@ export async function runPreflightCommand(options: PreflightCommandOptions, io: 
  */
 export function planSettings(options: PreflightCommandOptions, values: Record<string, unknown>): PlanSettings {
     if (options.to !== undefined && !COLORS.includes(options.to)) throw new UserInputError(`--to must be blue or green, not "${options.to}"`);
-    const engine = operatorSettings({ stack: options.stack, cwd: options.cwd, steps: options.steps, bake: options.bake, interval: options.interval, minHealthyTargets: options.minHealthyTargets, max5xxRate: options.max5xxRate, onFailure: options.onFailure });
+    const engine = operatorSettings({ ...gateFlagsOf(options), stack: options.stack, cwd: options.cwd, steps: options.steps, onFailure: options.onFailure });
     const stackCutover = values.cutover as Record<string, unknown> | undefined;
-    const gateFlags: Partial<Record<SettingKey, string>> = {};
-    for (const key of GATE_FLAG_KEYS) if (options[key] !== undefined) gateFlags[key] = options[key];
     const origin = (flag: string | undefined, key: string) => (flag !== undefined ? "flag" : stackCutover && key in stackCutover ? "stack config" : "default") as "flag" | "stack config" | "default";
     return {
         engine,
-        gates: resolveGateSettings(stackCutover, gateFlags),
+        gates: engine.gates,
         origins: { steps: origin(options.steps, "steps"), onFailure: origin(options.onFailure, "onFailure") },
         ...(options.to ? { target: options.to } : {}),
         allowUngated: options.allowUngated === true,
     };
 }
-
-const GATE_FLAG_KEYS = ["bake", "interval", "minHealthyTargets", "max5xxRate", "minRequests", "settleDelay", "maxElb5xxIncrease", "baseline", "maxConnectionErrorRate", "maxP99Ms", "maxRelative5xx", "maxRelativeP99", "progressingGrace", "workloadSelector"] as const satisfies readonly SettingKey[];
 
 /**
  * The real readers of --live: the stack's outputs through Pulumi (read only), AWS clients in the
@@ -162,7 +148,7 @@ async function realLiveReaders(options: PreflightCommandOptions, aws: { region: 
 }
 
 export function registerPreflightCommand(program: Command): void {
-    program
+    const command = program
         .command("preflight")
         .description("check a stack before a cutover or an upgrade: config, version rules, EKS support, removed APIs, add-on CRD gate, weights plan (exit 1 on any failure)")
         .requiredOption("--stack <name>", "stack whose stacks/Pulumi.<name>.yaml to read")
@@ -176,21 +162,10 @@ export function registerPreflightCommand(program: Command): void {
         .option("--bake <duration>", "as for cutover: time to watch each step")
         .option("--interval <duration>", "as for cutover: time between gate checks")
         .addOption(new Option("--on-failure <policy>", "as for cutover").choices(["abort", "previous-step", "previous-color"]))
-        .option("--min-healthy-targets <n>", "as for cutover")
-        .option("--max-5xx-rate <ratio>", "as for cutover")
-        .option("--min-requests <n>", "as for cutover")
-        .option("--settle-delay <duration>", "as for cutover")
-        .option("--max-elb-5xx-increase <ratio>", "as for cutover")
-        .option("--baseline <duration>", "as for cutover")
-        .option("--max-connection-error-rate <ratio>", "as for cutover")
-        .option("--max-p99-ms <ms>", "as for cutover")
-        .option("--max-relative-5xx <ratio>", "as for cutover")
-        .option("--max-relative-p99 <ratio>", "as for cutover")
-        .option("--progressing-grace <duration>", "as for cutover")
-        .option("--workload-selector <selector>", "as for cutover")
         .option("--allow-ungated", "as for cutover: do not count a plan without traffic gate as a failure", false)
         .option("--json", "print JSON", false)
-        .option("--cwd <dir>", "project directory", process.cwd())
+        .option("--cwd <dir>", "project directory", process.cwd());
+    addGateFlags(command) // the cutover's thresholds, for the same plan
         .action(async (opts: PreflightCommandOptions & { offline: boolean }) => {
             const deps = opts.offline ? defaultPreflightDeps : { ...defaultPreflightDeps, addonCrds: onlineCrdLoaders(path.resolve(opts.cwd)) };
             process.exitCode = await runPreflightCommand(opts, processIO, deps);
