@@ -6,9 +6,10 @@
  * the run's time axis and its markers, so a step, a fallback or an interrupt lines up everywhere.
  *
  * One faceted view for the grid, not a view per chart: a 50-app report has 150 cells, and a view
- * per cell (or one view re-fed per cell) measured no faster, with removal of the previous cell's
- * tuples costing what the facet saves. What costs is work per data point (a 3-hour run of 50 apps
- * has 110,000), so the grid's points avoid the per-point work vega-lite would add by default: the
+ * per cell (or one view re-fed per cell) measured not clearly faster, with removal of the previous
+ * cell's tuples costing about what the facet saves. What costs is work per data point (a 3-hour run
+ * of 50 apps with 30-s checks has about 55,000 even at the model's one point per minute, see
+ * `chartPoints`), so the grid's points avoid the per-point work vega-lite would add by default: the
  * rows are bound to the view by name (not written into the spec and parsed again), their times stay
  * numbers (no Date per row), and the line marks compute no ARIA description per point (see
  * docs/report.md, "How long it takes").
