@@ -5,8 +5,14 @@
  * column per gate (each cell the figure per color, its threshold, failed checks). Every cell shares
  * the run's time axis and its markers, so a step, a fallback or an interrupt lines up everywhere.
  *
- * One faceted view for the grid, not a view per chart: a vega view costs ~100 ms to build, and a
- * 50-app report has 150 cells.
+ * One faceted view for the grid, not a view per chart: a 50-app report has 150 cells, and a view
+ * per cell (or one view re-fed per cell) measured not clearly faster, with removal of the previous
+ * cell's tuples costing about what the facet saves. What costs is work per data point (a 3-hour run
+ * of 50 apps with 30-s checks has about 55,000 even at the model's one point per minute, see
+ * `chartPoints`), so the grid's points avoid the per-point work vega-lite would add by default: the
+ * rows are bound to the view by name (not written into the spec and parsed again), their times stay
+ * numbers (no Date per row), and the line marks compute no ARIA description per point (see
+ * docs/report.md, "How long it takes").
  *
  * vega 5 rather than 6: vega 6 is ESM-only with top-level await, which this CommonJS program (and
  * jest) cannot `require`; vega 5.33 is the maintained line with CommonJS builds.
@@ -108,11 +114,17 @@ export function gridRows(apps: AppFigures[], markers: Marker[]): Record<string, 
     return rows;
 }
 
-export function figuresSpec(apps: AppFigures[], markers: Marker[], axis: TimeAxis): TopLevelSpec {
+/** The name of the grid's data set: `gridRows` are bound to the view under it (see `renderSvg`). */
+export const GRID_DATA = "grid";
+
+/** The grid's specification; its rows are `gridRows(apps, markers)`, bound by name as `GRID_DATA`. */
+export function figuresSpec(apps: AppFigures[], axis: TimeAxis): TopLevelSpec {
     const y = { type: "quantitative" as const, title: null, axis: { format: ",.4~g", tickCount: 4 } };
     const anyFailed = apps.some((a) => a.gates.some((g) => g.points.some((p) => p.result === "fail" && p.value !== undefined)));
     return {
-        data: { values: gridRows(apps, markers) },
+        // `t` is epoch milliseconds, which the utc scale reads as is: `parse: null` keeps vega-lite
+        // from adding a toDate() per row.
+        data: { name: GRID_DATA, format: { parse: { t: null } } },
         facet: {
             row: { field: "app", type: "nominal", title: null, header: { labelAngle: 0, labelAlign: "left", labelFontWeight: "bold", labelFontSize: 12 } },
             column: {
@@ -129,12 +141,13 @@ export function figuresSpec(apps: AppFigures[], markers: Marker[], axis: TimeAxi
             layer: [
                 {
                     transform: [{ filter: "isValid(datum.value)" }],
-                    mark: { type: "line", strokeWidth: 1.5 },
+                    // aria: false on the lines: otherwise vega formats an (unused) description for every point.
+                    mark: { type: "line", strokeWidth: 1.5, aria: false },
                     encoding: { x: xEncoding(axis), y: { ...y, field: "value" }, color: colorEncoding },
                 },
                 {
                     transform: [{ filter: "isValid(datum.threshold)" }],
-                    mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1, interpolate: "step-after" },
+                    mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1, interpolate: "step-after", aria: false },
                     encoding: { x: xEncoding(axis), y: { ...y, field: "threshold" }, color: colorEncoding },
                 },
                 ...(anyFailed
@@ -182,11 +195,15 @@ function collectingLogger(into: string[]) {
     return logger as unknown as vega.LoggerInterface;
 }
 
-/** Renders one vega-lite spec to an SVG string with vega's SVG renderer (headless, no canvas). */
-export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
+/**
+ * Renders one vega-lite spec to an SVG string with vega's SVG renderer (headless, no canvas).
+ * `data` holds the rows of the spec's named data sets.
+ */
+export async function renderSvg(spec: TopLevelSpec, warnings: string[] = [], data: Record<string, object[]> = {}): Promise<string> {
     const logger = collectingLogger(warnings);
     const view = new vega.View(vega.parse(compile(spec, { logger }).spec), { renderer: "none", logger });
     try {
+        for (const [name, rows] of Object.entries(data)) view.data(name, rows);
         return await view.toSVG();
     } finally {
         view.finalize();
@@ -205,6 +222,8 @@ export async function renderCharts(model: ReportModel): Promise<RenderedCharts> 
     const axis = timeAxis(model);
     const warnings: string[] = [];
     const weights = await renderSvg(weightsSpec(model.weights, model.markers, axis), warnings);
-    const figures = model.apps.length ? await renderSvg(figuresSpec(model.apps, model.markers, axis), warnings) : undefined;
+    const figures = model.apps.length
+        ? await renderSvg(figuresSpec(model.apps, axis), warnings, { [GRID_DATA]: gridRows(model.apps, model.markers) })
+        : undefined;
     return { weights, figures, warnings };
 }

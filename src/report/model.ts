@@ -169,7 +169,43 @@ export function markersOf(events: CutoverEvent[]): Marker[] {
     return events.filter((e) => MARKER_OF[e.type]).map((e) => ({ ts: e.ts, kind: MARKER_OF[e.type], label: markerLabel(e) }));
 }
 
-/** Per app (then the environment-wide gates), per gate in chart order, the measured points. */
+/**
+ * The charts draw a point per app, gate, color and minute: the traffic gates read one-minute
+ * CloudWatch periods, so checks every 30 s (or 10 s) mostly repeat the same minute's figure, and a
+ * 3-hour run of 50 apps would otherwise give vega 110,000 points (its cost is per point; see
+ * docs/report.md). Every check stays in the tally and, when it did not pass, in the decisions table.
+ */
+export const CHART_PERIOD_MS = 60_000;
+
+/** How far a check is from its threshold; a check without both numbers is never the nearest. */
+function margin(p: GatePoint): number {
+    return p.value === undefined || p.threshold === undefined ? Infinity : Math.abs(p.value - p.threshold);
+}
+
+/** Of two checks of the same color and minute, the one to chart: the worse result, then the nearer to its threshold, then the later. */
+function moreTelling(a: GatePoint, b: GatePoint): GatePoint {
+    const byResult = CHECK_WEIGHT[a.result ?? "pass"] - CHECK_WEIGHT[b.result ?? "pass"];
+    if (byResult) return byResult < 0 ? a : b;
+    return margin(a) < margin(b) ? a : b;
+}
+
+/**
+ * One point per color and `CHART_PERIOD_MS` of a gate's time-ordered checks: the most telling of
+ * that minute (a failure over a pass, otherwise the check nearest its threshold, whichever side it
+ * is on: the highest error rate under a maximum, the fewest requests over a minimum). Its value
+ * and threshold are the check's own, never an average.
+ */
+export function chartPoints(points: GatePoint[]): GatePoint[] {
+    const chosen = new Map<string, GatePoint>();
+    for (const p of points) {
+        const key = `${p.color} ${Math.floor(Date.parse(p.ts) / CHART_PERIOD_MS)}`;
+        const current = chosen.get(key);
+        chosen.set(key, current ? moreTelling(current, p) : p);
+    }
+    return [...chosen.values()];
+}
+
+/** Per app (then the environment-wide gates), per gate in chart order, the points to chart (`chartPoints`). */
 export function figuresOf(events: CutoverEvent[]): AppFigures[] {
     const apps = new Map<string, Map<string, GatePoint[]>>();
     for (const e of events) {
@@ -185,7 +221,7 @@ export function figuresOf(events: CutoverEvent[]): AppFigures[] {
     return names.map((app) => ({
         app,
         gates: [...apps.get(app)!.entries()]
-            .map(([gate, points]) => ({ gate, chart: chartOfGate(gate), points }))
+            .map(([gate, points]) => ({ gate, chart: chartOfGate(gate), points: chartPoints(points) }))
             .sort((a, b) => a.chart.order - b.chart.order || a.gate.localeCompare(b.gate)),
     }));
 }

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { buildReportModel, chartOfGate, ENVIRONMENT_ROW, MAX_CHECKS_PER_DECISION, weightSteps } from "../../src/report/model";
+import { buildReportModel, chartOfGate, chartPoints, ENVIRONMENT_ROW, GatePoint, MAX_CHECKS_PER_DECISION, weightSteps } from "../../src/report/model";
 import { syntheticCutover } from "../../src/report/synthetic";
 
 import { at, FELL_BACK, w } from "./fixtures";
@@ -96,5 +96,35 @@ describe("weightSteps (property)", () => {
             const changes = green.slice(0, -1).every((p, i) => i === 0 || p.weight !== green[i - 1].weight || p.ts === green[green.length - 1].ts);
             return endOk && changes;
         }));
+    });
+});
+
+describe("the points the charts draw: one per color and minute, the most telling check of it", () => {
+    const check = (seconds: number, color: "blue" | "green", value: number, threshold: number, result: GatePoint["result"] = "pass"): GatePoint => ({ ts: at(1, seconds), color, value, threshold, result });
+    it.each<[string, GatePoint[], [string, number, string][]]>([
+        ["an error rate under a maximum: the highest of the minute", [check(0, "green", 0.002, 0.01), check(30, "green", 0.008, 0.01)], [["green", 0.008, "pass"]]],
+        ["requests over a minimum: the fewest of the minute", [check(0, "green", 900, 50), check(30, "green", 60, 50)], [["green", 60, "pass"]]],
+        ["a failed check over a pass nearer its threshold", [check(10, "green", 0.05, 0.01, "fail"), check(40, "green", 0.0099, 0.01)], [["green", 0.05, "fail"]]],
+        ["an inconclusive check over a pass", [check(0, "green", 0.009, 0.01), check(30, "green", 0, 0.01, "inconclusive")], [["green", 0, "inconclusive"]]],
+        ["each color on its own", [check(0, "blue", 0.001, 0.01), check(0, "green", 0.009, 0.01), check(30, "blue", 0.003, 0.01)], [["blue", 0.003, "pass"], ["green", 0.009, "pass"]]],
+        ["a threshold that moved: the check's own, not an average", [check(0, "green", 300, 1000), check(30, "green", 300, 400)], [["green", 300, "pass"]]],
+    ])("%s", (_, points, expected) => {
+        const charted = chartPoints(points);
+        expect(charted.map((p) => [p.color, p.value, p.result])).toEqual(expected);
+        // what is charted is one of the checks, figures and threshold unchanged
+        for (const p of charted) expect(points).toContain(p);
+    });
+
+    it("keeps one point per minute and color of a 30-s cadence, in time order, and every check stays in the tally", () => {
+        const events = syntheticCutover({ apps: 2, steps: [50, 100], bakeMs: 10 * 60_000, intervalMs: 30_000 });
+        const model = buildReportModel(events, "s.ndjson");
+        const checks = events.filter((e) => e.type === "gate" && e.app === "app-01" && e.gate === "target-5xx-rate" && e.color === "green");
+        const points = model.apps[0].gates.find((g) => g.gate === "target-5xx-rate")!.points.filter((p) => p.color === "green");
+        const minutes = new Set(checks.map((e) => e.ts.slice(0, 16)));
+        expect(points).toHaveLength(minutes.size);
+        expect(points.length).toBeLessThan(checks.length);
+        expect(points.map((p) => p.ts)).toEqual([...points.map((p) => p.ts)].sort());
+        const t = model.tally;
+        expect(t.pass + t.fail + t.inconclusive + t.error).toBe(events.filter((e) => e.type === "gate").length);
     });
 });
