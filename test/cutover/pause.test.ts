@@ -9,6 +9,7 @@ import type { CutoverEvent } from "../../src/cutover/contract";
 import { runCutoverCommand, CutoverCommandOptions } from "../../src/cli/commands/cutover";
 import { OperatorDeps } from "../../src/cli/commands/operator";
 import { runPromoteCommand } from "../../src/cli/commands/promote";
+import { buildProgram } from "../../src/cli/main";
 import { defaultRehearsalGates, rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario, readScenario } from "../../src/cutover/rehearsal/scenario";
 import { REHEARSAL_EPOCH, SimulatedWorld } from "../../src/cutover/rehearsal/world";
@@ -178,5 +179,15 @@ describe("cutover --pause-before and bluegreen promote (commands, injected deps)
         expect(report.status).toBe("fell-back");
         expect(report.failures).toEqual([{ gate: "manual", result: "fail", message: expect.stringMatching(/^aborted by bo@ci at /) }]);
         expect(report.events.find((e) => e.type === "pause")).toMatchObject({ run: "run-1", step: 2, weights: { blue: 90, green: 10 } });
+    });
+
+    test("bluegreen promote is registered with --stack, --abort and --json; cutover takes --pause-before", () => {
+        const program = buildProgram({ loadProgram: async () => { throw new Error("not used"); } });
+        const promote = program.commands.find((c) => c.name() === "promote")!;
+        expect(promote).toBeDefined();
+        expect(promote.options.map((o) => o.long)).toEqual(expect.arrayContaining(["--stack", "--abort", "--json"]));
+        expect(promote.options.find((o) => o.long === "--stack")!.mandatory).toBe(true);
+        const cutover = program.commands.find((c) => c.name() === "cutover")!;
+        expect(cutover.options.find((o) => o.long === "--pause-before")!.variadic).toBe(true);
     });
 });
