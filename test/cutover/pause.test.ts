@@ -10,6 +10,8 @@ import { runCutoverCommand, CutoverCommandOptions } from "../../src/cli/commands
 import { OperatorDeps } from "../../src/cli/commands/operator";
 import { runPromoteCommand } from "../../src/cli/commands/promote";
 import { buildProgram } from "../../src/cli/main";
+import { parseEvents } from "../../src/report/events";
+import { markersOf } from "../../src/report/model";
 import { defaultRehearsalGates, rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario, readScenario } from "../../src/cutover/rehearsal/scenario";
 import { REHEARSAL_EPOCH, SimulatedWorld } from "../../src/cutover/rehearsal/world";
@@ -60,6 +62,16 @@ describe("--pause-before on the engine (rehearsal scenarios)", () => {
         // A promote is refused once the waiting run's lease (4 intervals) has expired: the one at 30m
         // was accepted, so the lease was renewed all through the 20-minute pause.
         expect(result.world.store.lease).toBeUndefined(); // released at the end
+    });
+
+    test("the event stream is one the report reads: the pause is a pause marker at the time the run began to wait", async () => {
+        const result = await run("pause-promote");
+        const ndjson = result.events.map((e) => JSON.stringify(e)).join("\n");
+        const markers = markersOf(parseEvents(ndjson, "pause.ndjson"));
+        const pauses = markers.filter((m) => m.kind === "pause");
+        expect(pauses).toHaveLength(1);
+        expect(pauses[0].ts).toBe(ofType(result, "pause")[0].ts);
+        expect(Date.parse(pauses[0].ts)).toBeLessThan(Date.parse(at(30)));
     });
 
     test("abort: the abort path (all back to blue) even with previous-step; the reason names who aborted", async () => {
