@@ -11,6 +11,7 @@ import { registerCrdDiffCommand } from "./commands/crd-diff";
 import { registerCutoverCommand } from "./commands/cutover";
 import { registerPlanCommand } from "./commands/plan";
 import { registerPreflightCommand } from "./commands/preflight";
+import { registerPromoteCommand } from "./commands/promote";
 import { registerReportCommand } from "./commands/report";
 import { registerRehearseCommand } from "./commands/rehearse";
 import { registerRollbackCommand } from "./commands/rollback";
@@ -38,6 +39,7 @@ export function buildProgram(wiring: CliWiring): Command {
     registerCrdDiffCommand(program);
     registerCutoverCommand(program);
     registerRollbackCommand(program);
+    registerPromoteCommand(program);
     registerRehearseCommand(program);
     registerStatusCommand(program);
     registerCheckApisCommand(program);

@@ -29,6 +29,7 @@ export interface RecordedRule {
 
 export type RecordPhase =
     | "running"
+    | "paused"
     | "completed"
     | "fell-back"
     | "update-failed"

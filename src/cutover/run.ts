@@ -13,6 +13,7 @@ import { errorBackoffMs, precheckPasses, StepJudge } from "./judge";
 import type { Clock, LiveRouting, StackOperations, StackView } from "./model";
 import type { CutoverRecord, CutoverStore, Lease, RecordedRule, RecordPhase } from "./record";
 import type { TargetHealthSource } from "./sources";
+import type { PauseRecord, PauseRef, PauseStore } from "./gates/manual";
 import { CutoverInputError, FailurePolicy, fallbackWeights, formatDuration, remainingSteps } from "./steps";
 
 export interface CutoverSettings {
@@ -24,6 +25,8 @@ export interface CutoverSettings {
     failureLimit: number;
     /** First wait after a gate error; doubles per error in a row, never beyond the interval. */
     errorBackoffMs?: number;
+    /** `--pause-before`: percentages to wait before until `bluegreen promote` (needs `EngineDeps.pause`). */
+    pauseBefore?: number[];
 }
 
 export interface EngineDeps {
@@ -40,6 +43,8 @@ export interface EngineDeps {
     breakLease?: boolean;
     /** The listener rules to record for `rollback --direct` (alb mode). */
     rules?: (view: StackView) => Promise<RecordedRule[]>;
+    /** Where `--pause-before` pauses are recorded for `bluegreen promote --stack <stack>`. */
+    pause?: { store: PauseStore; stack: string };
 }
 
 export type RunStatus =
@@ -374,6 +379,7 @@ export async function runCutover(options: CutoverOptions, settings: CutoverSetti
     const stepsAll = remainingSteps({ blue: 0, green: 0 }, target, settings.steps);
     run.view = await deps.stack.read();
     checkCutoverTarget(run.view, target);
+    checkPauses(settings, deps, stepsAll);
     const held = await run.acquire("cutover");
     if (held) return held;
     try {
@@ -473,6 +479,10 @@ async function cutover(run: Run, target: Color, from: Color, stepsAll: number[])
     for (const percent of steps) {
         if (run.aborted) return interrupted(run, target);
         stepNo++;
+        if (settings.pauseBefore?.includes(percent)) {
+            const outcome = await pauseBefore(run, target, from, percent, stepNo);
+            if (outcome) return outcome;
+        }
         const weights = weightsFor(target, percent);
         const applied = await run.apply(weights, from, stepNo);
         if (!applied.ok) return updateFailed(run, applied.message, from, stepNo);
@@ -496,6 +506,119 @@ async function bakeStep(run: Run, target: Color, from: Color, weights: Weights, 
     return fallBack(run, target, from, weights[target], result.failures, result.message, stepNo);
 }
 
+/** `--pause-before` needs a store another operator can reach, and percentages this cutover steps to. */
+function checkPauses(settings: CutoverSettings, deps: EngineDeps, stepsAll: number[]): void {
+    const pauses = settings.pauseBefore ?? [];
+    if (pauses.length === 0) return;
+    if (!deps.pause) {
+        throw new CutoverInputError("--pause-before needs the environment's cutover table (stack output cutoverState.tableName) so that `bluegreen promote` can reach the pause: run `pulumi up` once first");
+    }
+    const wrong = pauses.filter((p) => !stepsAll.includes(p));
+    if (wrong.length) throw new CutoverInputError(`--pause-before ${wrong.join(", ")} is not one of the steps ${stepsAll.join(", ")}: name the percentage the cutover should pause before`);
+}
+
+/**
+ * Waits before moving to `percent` until an operator promotes or aborts (`bluegreen promote`): the
+ * pause is recorded for them, the lease is renewed and the gates are watched as in a bake (a failure
+ * takes the failure policy's path), and Ctrl-C stops with the weights where they are. Undefined when
+ * promoted; the run's outcome otherwise.
+ */
+async function pauseBefore(run: Run, target: Color, from: Color, percent: number, step: number): Promise<RunOutcome | undefined> {
+    const { stack } = run.deps.pause!;
+    const weights = { ...run.lastVerified };
+    const ref: PauseRef = { runId: run.deps.runId, percent };
+    const since = run.now();
+    const promote = `bluegreen promote --stack ${stack}`;
+    const waiter = `${run.deps.identity.owner}@${run.deps.identity.host}`;
+    const begun = await beginPause(run, { stack, runId: ref.runId, waiter, percent, step, since: since.toISOString() });
+    if (!begun.ok) {
+        run.emit({ type: "refused", step, weights, message: `the pause before ${percent}% could not be recorded (${begun.message}), so nobody could promote it: stopping at ${formatWeights(weights)}; resume with \`bluegreen cutover --to ${target} --pause-before ${percent}\`` });
+        return run.finish({ status: "refused", weights, failures: [] }, "interrupted");
+    }
+    await run.persist({ phase: "paused" });
+    run.emit({ type: "pause", step, weights, message: `paused before ${percent}% since ${since.toISOString()} (run ${ref.runId}, ${waiter}); the gates are still watched. To go on: \`${promote}\`; to fall back: \`${promote} --abort\`` });
+    const judge = new StepJudge(run.settings);
+    const phase: GateContext["phase"] = weights[target] > 0 ? "bake" : "precheck";
+    for (;;) {
+        if (!(await run.renew())) {
+            await endPause(run, ref, "ended", "the waiting run lost its lease");
+            return run.finish({ status: "interrupted", weights: run.lastVerified, failures: [] });
+        }
+        const pause = await readPause(run, stack, step);
+        if (pause && pause.runId === ref.runId && pause.percent === percent) {
+            if (pause.state === "promoted") {
+                run.emit({ type: "promoted", step, weights, durationMs: run.deps.clock.now() - since.getTime(), message: `promoted by ${pause.by ?? "?"} at ${pause.at ?? "?"}: moving to ${percent}%` });
+                await run.persist({ phase: "running" });
+                return undefined;
+            }
+            if (pause.state === "aborted") return abortPaused(run, target, from, pause, step);
+        }
+        const checks = await run.checkGates({ candidate: target, current: from, weights, phase, window: { start: since, end: run.now() } }, step);
+        const verdict = judge.observe(checks);
+        if (verdict.failed) {
+            const failed = verdict.failures.map((f) => `${f.gate}${f.app ? ` ${f.app}` : ""}: ${f.message}`).join("; ");
+            await endPause(run, ref, "ended", `a gate failed while paused: ${failed}`);
+            const message = `while paused before ${percent}%: ${failed}`;
+            if (weights[target] > 0) return fallBack(run, target, from, weights[target], verdict.failures, message, step);
+            run.emit({ type: "refused", step, weights, message: `${message}: no traffic had moved, weights left at ${formatWeights(weights)}` });
+            return run.finish({ status: "precheck-failed", weights, failures: verdict.failures }, "precheck-failed");
+        }
+        const wait = verdict.retry ? errorBackoffMs(judge.maxErrorsInARow, run.settings.errorBackoffMs ?? 2000, run.settings.intervalMs) : run.settings.intervalMs;
+        await run.deps.clock.sleep(wait, run.deps.signal);
+        if (run.aborted) {
+            await endPause(run, ref, "interrupted", "the waiting run was stopped (Ctrl-C/SIGTERM)");
+            return interrupted(run, target);
+        }
+    }
+}
+
+/** Records the pause, retried on errors like a gate; without a record nobody could promote it. */
+async function beginPause(run: Run, pause: Parameters<PauseStore["begin"]>[0]): Promise<ApplyResult> {
+    let message = "";
+    for (let attempt = 1; attempt <= run.settings.consecutiveErrorLimit; attempt++) {
+        try {
+            await run.deps.pause!.store.begin(pause);
+            return { ok: true };
+        } catch (err) {
+            message = firstLine(err);
+            run.emit({ type: "error", step: pause.step, message: `could not record the pause before ${pause.percent}% (attempt ${attempt}): ${message}` });
+            if (attempt < run.settings.consecutiveErrorLimit) await run.deps.clock.sleep(errorBackoffMs(attempt, run.settings.errorBackoffMs ?? 2000, run.settings.intervalMs));
+        }
+    }
+    return { ok: false, message };
+}
+
+/** The pause as recorded; a read error is reported and the run keeps waiting (and watching). */
+async function readPause(run: Run, stack: string, step: number): Promise<PauseRecord | undefined> {
+    try {
+        return await run.deps.pause!.store.read(stack);
+    } catch (err) {
+        run.emit({ type: "error", step, message: `could not read the pause record: ${firstLine(err)}; still waiting` });
+        return undefined;
+    }
+}
+
+async function endPause(run: Run, ref: PauseRef, state: "interrupted" | "ended", note: string): Promise<void> {
+    try {
+        await run.deps.pause!.store.end(run.deps.pause!.stack, ref, state, note, run.now());
+    } catch (err) {
+        run.emit({ type: "error", message: `could not mark the pause before ${ref.percent}% as ${state}: ${firstLine(err)}; \`bluegreen promote\` refuses it anyway once this run's lease is gone` });
+    }
+}
+
+/** An operator aborted the pause: the failure policy's abort path, all traffic back to the color it came from. */
+async function abortPaused(run: Run, target: Color, from: Color, pause: PauseRecord, step: number): Promise<RunOutcome> {
+    const reason = `aborted by ${pause.by ?? "?"}`;
+    const check: GateCheck = { gate: "manual", result: "fail", message: `${reason} at ${pause.at ?? "?"} (paused before ${pause.percent}%)` };
+    run.emit({ type: "gate", step, gate: check.gate, result: check.result, message: check.message });
+    const weights = run.lastVerified;
+    if (weights[target] === 0) {
+        run.emit({ type: "fallback", step, weights, message: `${reason}: no traffic had moved, weights stay at ${formatWeights(weights)}` });
+        return run.finish({ status: "fell-back", weights, failures: [check] }, "fell-back");
+    }
+    return fallBack(run, target, from, weights[target], [check], `${reason} while paused before ${pause.percent}%`, step, "abort");
+}
+
 async function interrupted(run: Run, target: Color): Promise<RunOutcome> {
     run.emit({ type: "interrupted", weights: run.lastVerified, message: `stopped; the load balancer applies ${formatWeights(run.lastVerified)}. Resume with \`bluegreen cutover --to ${target}\` (the unfinished bake is baked again), or \`bluegreen rollback\`` });
     return run.finish({ status: "interrupted", weights: run.lastVerified, failures: [] }, "interrupted");
@@ -512,8 +635,8 @@ async function updateFailed(run: Run, message: string, previousColor: Color, ste
  * baked weight, watched again, and 0 on the next failure). A fallback is completed even when
  * interrupted, so traffic is never left on a color whose last gate failed.
  */
-async function fallBack(run: Run, target: Color, from: Color, failedPercent: number, failures: GateCheck[], message: string, step?: number): Promise<RunOutcome> {
-    let weights = fallbackWeights(target, failedPercent, run.record!.bakedPercents, run.settings.onFailure);
+async function fallBack(run: Run, target: Color, from: Color, failedPercent: number, failures: GateCheck[], message: string, step?: number, policy: FailurePolicy = run.settings.onFailure): Promise<RunOutcome> {
+    let weights = fallbackWeights(target, failedPercent, run.record!.bakedPercents, policy);
     run.emit({ type: "fallback", step, weights, message: `${message}: back to ${formatWeights(weights)}` });
     let applied = await applyFallback(run, weights, from, step);
     if (!applied.ok) return updateFailed(run, applied.message, from, step);

@@ -1,5 +1,4 @@
 import { GateContext } from "../../src/cutover/contract";
-import { InMemoryPauseStore } from "../../src/cutover/gates/manual";
 import { buildGates, checkTiming, parsePauseBefore, describeGates, GateSources, GateStackView, realGateSources, requireTrafficGate, resolveGateSettings } from "../../src/cutover/gates/set";
 import { RegisteredTarget, TrafficMinute, Workload } from "../../src/cutover/sources";
 
@@ -118,11 +117,6 @@ describe("the gate set", () => {
         expect(parsePauseBefore(["50", "100%"], [10, 50])).toEqual([50, 100]);
         expect(() => parsePauseBefore(["30"], [10, 50, 100])).toThrow('--pause-before "30" is not one of the steps 10, 50, 100');
         expect(parsePauseBefore(undefined, [10])).toEqual([]);
-    });
-
-    test("--pause-before adds the manual gate", () => {
-        const { gates } = buildGates(view(), { settings, sources: failingCurrentWorld(), now: () => 0, pause: { percents: [50], store: new InMemoryPauseStore(), stack: "prod", steps: [10, 50, 100] } });
-        expect(gates.at(-1)!.describe()).toBe("pause before 50% until `bluegreen promote --stack prod` (--pause-before, flag)");
     });
 
     test("timing after flags: --interval 30s with traffic gates is refused with the flag's name and the reason", () => {

@@ -7,6 +7,7 @@
 import { Command, Option } from "commander";
 import { Color, COLORS } from "../../config/colors";
 import { runCutover, RunOutcome } from "../../cutover/run";
+import { parsePauseBefore } from "../../cutover/gates/set";
 import { CutoverInputError } from "../../cutover/steps";
 import { CommandIO, processIO } from "../io";
 import { newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, SettingsFlags, withInterrupt, engineDeps, reportOperatorFailure, addGateFlags } from "./operator";
@@ -16,6 +17,8 @@ export interface CutoverCommandOptions extends SettingsFlags {
     json: boolean;
     events?: string;
     breakLease?: boolean;
+    /** `--pause-before <percent...>`: wait before these percentages for `bluegreen promote`. */
+    pauseBefore?: string[];
 }
 
 export function printOutcome(io: CommandIO, json: boolean, outcome: RunOutcome, events: unknown[]): void {
@@ -26,12 +29,13 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
     try {
         if (!COLORS.includes(options.to)) throw new CutoverInputError(`--to must be blue or green, not "${options.to}"`);
         const settings = operatorSettings(options); // flags first: nothing touched yet
+        settings.pauseBefore = parsePauseBefore(options.pauseBefore, settings.steps);
         const d = typeof deps === "function" ? await deps() : deps;
         const view = await d.stack.read();
         const runId = d.runId ?? newRunId(d.clock);
         const events = operatorEvents(io, options, runId, d.clock);
         try {
-            const outcome = await runCutover({ target: options.to }, settings, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: await d.gates(view, options.to, settings, "cutover") }));
+            const outcome = await runCutover({ target: options.to }, settings, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: await d.gates(view, options.to, settings, "cutover"), stackName: options.stack }));
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;
         } finally {
@@ -54,6 +58,7 @@ export function registerCutoverCommand(program: Command): void {
         .option("--min-healthy-targets <n>", "healthy targets required per target group")
         .option("--max-5xx-rate <ratio>", "highest tolerated share of 5xx responses, e.g. 0.01")
         .addOption(new Option("--on-failure <policy>", "abort: all traffic back to the color that carried it (default: bluegreen:cutover.onFailure); previous-step: back to the last baked step, 0 on the next failure").choices(["abort", "previous-step", "previous-color"]))
+        .option("--pause-before <percent...>", "wait before moving to this percentage until `bluegreen promote --stack <name>` (or `--abort`) from any machine; the gates are still watched (repeatable)")
         .option("--break-lease", "take over a lease whose holder stopped renewing it (expired)", false)
         .option("--allow-ungated", "cut over although no traffic gate (CloudWatch metrics) can run, on health and workload gates alone", false)
         .option("--events <file|->", "write every event as NDJSON to a file, or - for stdout")

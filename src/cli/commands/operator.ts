@@ -16,6 +16,7 @@ import { Clock, LiveRouting, StackOperations, StackView, systemClock } from "../
 import { CutoverStore, MemoryCutoverStore, RecordedRule } from "../../cutover/record";
 import type { CutoverSettings, DirectRouting, EngineDeps } from "../../cutover/run";
 import type { TargetHealthSource } from "../../cutover/sources";
+import type { PauseStore } from "../../cutover/gates/manual";
 import { CutoverInputError, FAILURE_POLICIES, FailurePolicy, parseDuration } from "../../cutover/steps";
 import { reportFailure } from "../failure";
 import { CommandIO } from "../io";
@@ -45,17 +46,20 @@ export interface OperatorDeps {
     targetHealth?: TargetHealthSource;
     /** Called with the weights the load balancer was read back to apply (the dashboard's weights metric). */
     onVerifiedWeights?: (weights: Weights, at: Date) => Promise<void>;
+    /** Where `--pause-before` pauses are recorded for `bluegreen promote` (the environment's table). */
+    pause?: PauseStore;
 }
 
 /**
  * What `cutover` and `rollback` hand the engine from their operator deps: the same stack, load
  * balancer, record store, clock, identity and event stream (verified weights also published).
  */
-export function engineDeps(d: OperatorDeps, run: { runId: string; events: EventSink; breakLease?: boolean; gates: Gate[] }): EngineDeps {
+export function engineDeps(d: OperatorDeps, run: { runId: string; events: EventSink; breakLease?: boolean; gates: Gate[]; stackName?: string }): EngineDeps {
     return {
         stack: d.stack, live: d.live, store: d.store, clock: d.clock, signal: d.signal, runId: run.runId, rules: d.rules,
         identity: d.identity ?? localIdentity(), breakLease: run.breakLease, events: withVerifiedWeights(run.events, d.onVerifiedWeights),
         gates: run.gates,
+        ...(d.pause && run.stackName ? { pause: { store: d.pause, stack: run.stackName } } : {}),
     };
 }
 
@@ -194,22 +198,43 @@ export async function realDeps(options: { stack: string; cwd: string; readOnly?:
     const live = elbLiveRouting(elb, undefined, route53LiveRouting(new Route53Client({ region })));
     const tableName = await stack.cutoverTableName();
     let store: CutoverStore;
+    let pause: PauseStore | undefined;
     if (tableName) {
         const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
         const { DynamoCutoverStore } = await import("../../cutover/dynamo-store");
-        store = new DynamoCutoverStore(new DynamoDBClient({ region }), tableName);
+        const { DynamoPauseStore } = await import("../../cutover/dynamo-pause-store");
+        const client = new DynamoDBClient({ region });
+        store = new DynamoCutoverStore(client, tableName);
+        pause = new DynamoPauseStore(client, tableName);
     } else {
         process.stderr.write("warning: the stack has no cutover table yet (output cutoverState.tableName): run `pulumi up` once; this run keeps no lease or record\n");
         store = new MemoryCutoverStore();
     }
     const view = await stack.read();
     return {
-        stack, live, store, clock: systemClock, signal, rules: live.rules,
+        stack, live, store, pause, clock: systemClock, signal, rules: live.rules,
         gates: (v, candidate, thresholds, command) => realGateSet(v, candidate, thresholds, { ...options, region, command }),
         direct: elbDirectRouting(elb),
         targetHealth: view.mode === "dns" ? dnsCapacitySource(view, region, stackFileProfile(options)) : elbTargetHealthSource(view, elb),
         onVerifiedWeights: await weightsMetricPublisher(region, environmentOf(view, options.stack)),
     };
+}
+
+/**
+ * The pause record `bluegreen promote` decides: the same table (stack output cutoverState.tableName)
+ * and region the cutover of that stack uses, read from the stack without touching it.
+ */
+export async function realPauseStore(options: { stack: string; cwd: string }): Promise<PauseStore> {
+    const { PulumiStackOperations } = await import("../../cutover/automation");
+    const stack = await PulumiStackOperations.select(options.stack, options.cwd, { readOnly: true });
+    const region = await stack.region();
+    const tableName = await stack.cutoverTableName();
+    if (!tableName) {
+        throw new CutoverInputError(`stack ${options.stack} has no cutover table (output cutoverState.tableName), so no cutover of it can be paused: run \`pulumi up\` once`);
+    }
+    const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+    const { DynamoPauseStore } = await import("../../cutover/dynamo-pause-store");
+    return new DynamoPauseStore(new DynamoDBClient({ region }), tableName);
 }
 
 /**

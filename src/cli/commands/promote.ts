@@ -1,17 +1,20 @@
 /**
- * `bluegreen promote --stack <name> [--abort]`: decides the pause a cutover waits at
- * (`--pause-before <percent>`), from any operator's machine: the pause lives in the environment's
- * record, not in the waiting process. Exit codes: 0 decided, 1 nothing is paused, 2 bad input.
+ * `bluegreen promote --stack <name> [--abort] [--json]`: decides the pause a cutover waits at
+ * (`cutover --pause-before <percent>`), from any operator's machine: the pause lives in the
+ * environment's cutover table, not in the waiting process. The decision names the pause it read
+ * (run id and percentage), so it never resolves a newer pause, and of two operators deciding at
+ * once exactly one wins. Exit codes: 0 decided, 1 nothing is paused (or someone decided first),
+ * 2 bad input or no access to the table.
  */
 import { Command } from "commander";
-import * as os from "os";
-import { NoPauseError, PauseStore } from "../../cutover/gates/manual";
-import { reportFailure } from "../failure";
+import { describeNotWaiting, NoPauseError, PauseRecord, PauseStore } from "../../cutover/gates/manual";
 import { CommandIO, processIO } from "../io";
+import { localIdentity, realPauseStore, reportOperatorFailure } from "./operator";
 
 export interface PromoteCommandOptions {
     stack: string;
     abort: boolean;
+    json: boolean;
     cwd: string;
 }
 
@@ -22,39 +25,45 @@ export interface PromoteDeps {
     now: () => Date;
 }
 
-export async function runPromoteCommand(options: PromoteCommandOptions, io: CommandIO, deps: PromoteDeps): Promise<number> {
+export const NOTHING_PAUSED_EXIT = 1;
+
+function answer(io: CommandIO, options: PromoteCommandOptions, status: string, exitCode: number, pause: PauseRecord | undefined, message: string): number {
+    if (options.json) io.stdout(JSON.stringify({ status, exitCode, message, ...(pause ? { pause } : {}) }, null, 2) + "\n");
+    else if (exitCode === 0) io.stdout(`${message}\n`);
+    else io.stderr(`bluegreen promote: ${message}\n`);
+    return exitCode;
+}
+
+export async function runPromoteCommand(options: PromoteCommandOptions, io: CommandIO, deps: PromoteDeps | (() => Promise<PromoteDeps>)): Promise<number> {
+    const verb = options.abort ? "abort" : "promote";
     try {
-        const waiting = await deps.store.waiting(options.stack);
-        if (!waiting) {
-            io.stderr(`bluegreen promote: no cutover of stack ${options.stack} is paused: nothing to ${options.abort ? "abort" : "promote"}\n`);
-            return 1;
+        const d = typeof deps === "function" ? await deps() : deps;
+        const current = await d.store.read(options.stack);
+        if (!current || current.state !== "waiting") {
+            return answer(io, options, "nothing-paused", NOTHING_PAUSED_EXIT, current, `${describeNotWaiting(options.stack, current)}: nothing to ${verb}`);
         }
-        const decided = await deps.store.decide(options.stack, options.abort ? "aborted" : "promoted", deps.who, deps.now());
-        io.stdout(
-            options.abort
-                ? `Aborted the cutover of ${options.stack} paused before ${decided.percent}% (waiting since ${decided.since}): it falls back at its next check.\n`
-                : `Promoted the cutover of ${options.stack} to ${decided.percent}% (paused since ${decided.since}): it moves on at its next check.\n`,
-        );
-        return 0;
+        const decided = await d.store.decide(options.stack, { runId: current.runId, percent: current.percent }, options.abort ? "aborted" : "promoted", d.who, d.now());
+        const which = `the cutover of ${options.stack} (run ${decided.runId} of ${decided.waiter}, paused before ${decided.percent}% since ${decided.since})`;
+        const message = options.abort
+            ? `Aborted ${which}: at its next check it puts all traffic back on the color it came from and exits 1.`
+            : `Promoted ${which}: at its next check it moves to ${decided.percent}%.`;
+        return answer(io, options, decided.state, 0, decided, message);
     } catch (err) {
-        if (err instanceof NoPauseError) {
-            io.stderr(`bluegreen promote: ${err.message}\n`);
-            return 1;
-        }
-        return reportFailure(err, io, "promote");
+        if (err instanceof NoPauseError) return answer(io, options, "nothing-paused", NOTHING_PAUSED_EXIT, err.current, `${err.message}: nothing to ${verb}`);
+        return reportOperatorFailure(err, io, "promote", options.json);
     }
 }
 
-/** `openStore` opens the environment's pause record (the cutover's DynamoDB table) for a stack. */
-export function registerPromoteCommand(program: Command, openStore: (stack: string, cwd: string) => Promise<PauseStore>): void {
+export function registerPromoteCommand(program: Command): void {
     program
         .command("promote")
-        .description("let a cutover paused with --pause-before move on (or --abort it: it falls back); exit 0 decided, 1 nothing paused, 2 error")
-        .requiredOption("--stack <name>", "Pulumi stack")
-        .option("--abort", "abort the paused cutover instead: it falls back as on a failed gate", false)
+        .description("let a cutover paused with --pause-before move on, or --abort it (it falls back); from any machine (exit 0 decided, 1 nothing paused, 2 bad input)")
+        .requiredOption("--stack <name>", "Pulumi stack (stack or org/project/stack)")
+        .option("--abort", "abort the paused cutover instead: all traffic goes back to the color it came from", false)
         .option("--cwd <dir>", "Pulumi project directory", process.cwd())
+        .option("--json", "print the decision as JSON", false)
         .action(async (opts: PromoteCommandOptions) => {
-            const store = await openStore(opts.stack, opts.cwd);
-            process.exitCode = await runPromoteCommand(opts, processIO, { store, who: `${os.userInfo().username}@${os.hostname()}`, now: () => new Date() });
+            const identity = localIdentity();
+            process.exitCode = await runPromoteCommand(opts, processIO, async () => ({ store: await realPauseStore(opts), who: `${identity.owner}@${identity.host}`, now: () => new Date() }));
         });
 }

@@ -20,7 +20,6 @@ import { describeDnsTargets, DnsTargets, resolveDnsTargets } from "./dns-targets
 import { ElbTargetHealthSource } from "./elbv2";
 import { endpointsGate, targetHealthGate } from "./health";
 import { KubeApis, kubeApis, KubernetesEndpointSource, KubernetesWorkloadSource, RoutedService } from "./kube";
-import { manualGate, PauseStore } from "./manual";
 import { colorComparisonGate, connectionErrorGate, loadBalancer5xxGate, Origin, p99LatencyGate, sharedTrafficSource, target5xxGate, TrafficSettings } from "./traffic";
 import { workloadGate } from "./workloads";
 
@@ -318,8 +317,6 @@ export interface GateSetOptions {
     settings: ResolvedSettings;
     sources: GateSources;
     now: () => number;
-    /** --pause-before percentages, with the store promote writes to. */
-    pause?: { percents: number[]; store: PauseStore; stack: string; steps: number[] };
 }
 
 /** The active gates for both colors, and what could not be built (said at start, never dropped silently). */
@@ -343,9 +340,6 @@ export function buildGates(view: GateStackView, options: GateSetOptions): { gate
         const namespaces = [...new Set(apps.map((a) => view.apps[a].namespace).filter((n): n is string => !!n))];
         if (namespaces.length === 0 && apps.length) notes.push("the stack view names no namespace for the routed apps: every workload is only a warning");
         gates.push(workloadGate({ source: sources.workloads, colors: sources.workloadColors, namespaces, selector: s.workloadSelector, progressingGraceMs: s.progressingGraceMs, now: options.now }));
-    }
-    if (options.pause && options.pause.percents.length) {
-        gates.push(manualGate({ store: options.pause.store, stack: options.pause.stack, pauseBefore: options.pause.percents, steps: options.pause.steps, now: () => new Date(options.now()) }));
     }
     return { gates, notes, info: sources.info ?? [] };
 }

@@ -11,7 +11,7 @@ import { CutoverSettings, RunOutcome, runCutover, runRollback } from "../run";
 import { errorRateGate, readyEndpointsGate, targetHealthGate } from "./gates";
 import type { CutoverStore } from "../record";
 import type { Scenario } from "./scenario";
-import { SimulatedWorld } from "./world";
+import { REHEARSAL_STACK, SimulatedWorld } from "./world";
 
 export interface RehearsalResult {
     status: RunOutcome["status"];
@@ -44,6 +44,7 @@ export function settingsOf(scenario: Scenario): CutoverSettings {
         consecutiveErrorLimit: s.consecutiveErrorLimit,
         failureLimit: s.failureLimit,
         errorBackoffMs: 2000,
+        ...(scenario.pauseBefore ? { pauseBefore: scenario.pauseBefore } : {}),
     };
 }
 
@@ -66,6 +67,7 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions = {
         runId,
         identity: { owner: "rehearsal", host: "simulated" },
         signal: world.interrupt.signal,
+        pause: { store: world.pauses, stack: REHEARSAL_STACK },
     };
     const settings = settingsOf(scenario);
     const outcome = scenario.command === "cutover"

@@ -75,6 +75,10 @@ export const scenarioSchema = z
         rollback: z.strictObject({ force: z.boolean().default(false), watch: duration.default("2m") }).prefault({}),
         world: z.array(worldEntry).default([]),
         faults: z.array(fault).default([]),
+        /** `--pause-before`: percentages the cutover waits before, for a `decisions` entry (bluegreen promote). */
+        pauseBefore: z.array(z.int().min(1).max(100)).optional(),
+        /** Operators running `bluegreen promote [--abort]` at a simulated time. */
+        decisions: z.array(z.strictObject({ at: duration, action: z.enum(["promote", "abort"]), by: z.string().min(1).default("ana@laptop") })).default([]),
     })
     .superRefine((s, ctx) => {
         if (s.command === "cutover" && !s.to) ctx.addIssue({ code: "custom", path: ["to"], message: "is required for a cutover: blue or green" });
@@ -82,6 +86,12 @@ export const scenarioSchema = z
         if (steps[steps.length - 1] !== 100 || steps.some((p, i) => i > 0 && p <= steps[i - 1])) {
             ctx.addIssue({ code: "custom", path: ["settings", "steps"], message: "must be increasing and end at 100" });
         }
+        if (s.pauseBefore?.length && s.decisions.length === 0 && !s.faults.some((f) => f.kind === "interrupt")) {
+            ctx.addIssue({ code: "custom", path: ["decisions"], message: "pauseBefore needs a promote or abort decision (or an interrupt fault): a pause waits for an operator, forever" });
+        }
+        s.pauseBefore?.forEach((p, i) => {
+            if (!steps.includes(p)) ctx.addIssue({ code: "custom", path: ["pauseBefore", i], message: `${p} is not one of settings.steps (${steps.join(", ")})` });
+        });
         s.world.forEach((w, i) => {
             if (w.app && !s.apps.includes(w.app)) ctx.addIssue({ code: "custom", path: ["world", i, "app"], message: `"${w.app}" is not one of apps (${s.apps.join(", ")})` });
         });

@@ -10,9 +10,13 @@ import type { Clock, LiveRouting, PreviewSummary, RoutingChange, StackOperations
 import { MemoryCutoverStore } from "../record";
 import type { EndpointSource, LoadBalancerMinute, RegisteredTarget, TargetHealthSource, TrafficMinute, TrafficSource } from "../sources";
 import type { Fault, Scenario, WorldEntry } from "./scenario";
+import { InMemoryPauseStore, NoPauseError } from "../gates/manual";
 import { parseDurationMs } from "../../config/values";
 
 export const REHEARSAL_EPOCH = Date.parse("2026-01-01T00:00:00Z");
+/** The stack name a rehearsal's pauses are recorded under (`bluegreen promote --stack rehearsal`). */
+export const REHEARSAL_STACK = "rehearsal";
+const MAX_SIMULATED_MS = 24 * 3_600_000;
 const MINUTE = 60_000;
 
 type Api = "cloudwatch" | "elbv2" | "kubernetes";
@@ -61,7 +65,13 @@ export class SimulatedWorld {
     readonly calls: Record<string, number> = {};
     private updateVersion = 1;
 
+    /** `--pause-before`: the pause record, the scenario's decisions still to come, and what each one got. */
+    readonly pauses = new InMemoryPauseStore(() => this.store.lease);
+    private pendingDecisions: Scenario["decisions"] = [];
+    readonly decided: Array<{ at: string; action: "promote" | "abort"; by: string; result: string }> = [];
+
     constructor(private readonly scenario: Scenario) {
+        this.pendingDecisions = [...(scenario.decisions ?? [])].sort((a, b) => ms(a.at) - ms(b.at));
         this.apps = scenario.apps;
         const start = scenario.start.weights;
         for (const app of this.apps) {
@@ -99,6 +109,7 @@ export class SimulatedWorld {
     }
 
     private fireDue(time: number): void {
+        this.fireDecisions(time);
         while (this.pending.length && REHEARSAL_EPOCH + ms(this.pending[0].at) <= time) {
             const fault = this.pending.shift()!;
             switch (fault.kind) {
@@ -112,6 +123,22 @@ export class SimulatedWorld {
                     this.store.lease = { owner: fault.owner, host: fault.host, runId: "other-run", command: "cutover", startedAt, expiresAt: new Date(time + 3_600_000).toISOString() };
                     break;
                 }
+            }
+        }
+    }
+
+    /** An operator running `bluegreen promote [--abort]` at its simulated time. */
+    private fireDecisions(time: number): void {
+        if (time - REHEARSAL_EPOCH > MAX_SIMULATED_MS) throw new Error("the rehearsal ran past a simulated day: a pause nobody decides waits forever (add a decision to the scenario)");
+        while (this.pendingDecisions.length && REHEARSAL_EPOCH + ms(this.pendingDecisions[0].at) <= time) {
+            const d = this.pendingDecisions.shift()!;
+            const at = new Date(REHEARSAL_EPOCH + ms(d.at));
+            try {
+                const pause = this.pauses.decideCurrent(this.pauses.lastStack ?? REHEARSAL_STACK, d.action === "promote" ? "promoted" : "aborted", d.by, at);
+                this.decided.push({ at: at.toISOString(), action: d.action, by: d.by, result: `${pause.state} before ${pause.percent}%` });
+            } catch (err) {
+                if (!(err instanceof NoPauseError)) throw err;
+                this.decided.push({ at: at.toISOString(), action: d.action, by: d.by, result: err.message });
             }
         }
     }
