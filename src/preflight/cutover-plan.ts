@@ -62,6 +62,8 @@ export function liveGateView(view: StackView, config: EnvironmentConfig, aws: { 
     const routed = new Map((config.routing?.apps ?? []).map((app) => [app.name, app]));
     return {
         mode: view.mode,
+        ...(view.hostedZoneId ? { hostedZoneId: view.hostedZoneId } : {}),
+        weights: view.weights,
         ...(aws.region ? { region: aws.region } : {}),
         ...(aws.profile ? { profile: aws.profile } : {}),
         clusters: view.clusters,
@@ -70,6 +72,7 @@ export function liveGateView(view: StackView, config: EnvironmentConfig, aws: { 
                 name,
                 {
                     targetGroupArns: app.targetGroupArns,
+                    hostnames: app.hostnames,
                     ...(app.loadBalancerArnSuffix ? { loadBalancerArnSuffix: app.loadBalancerArnSuffix } : {}),
                     ...(routed.get(name) ? { namespace: routed.get(name)!.namespace, service: routed.get(name)!.service.name } : {}),
                 },

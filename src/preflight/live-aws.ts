@@ -17,6 +17,7 @@ import type { StackView } from "../cutover/model";
 import { awsCredentials, AwsTarget } from "../cutover/gates/aws-clients";
 import { parseTargetGroupArn } from "../cutover/gates/cloudwatch";
 import { ElbTargetHealthSource } from "../cutover/gates/elbv2";
+import { resolveGateView } from "../cutover/gates/set";
 import type { AppStickiness, GitRunner, LiveReaders, Stickiness } from "./model";
 
 export interface AwsLiveClients {
@@ -77,6 +78,8 @@ export function awsLiveReaders(options: LiveReaderOptions): LiveReaders {
             await clients.elbv2.config.credentials();
         },
         routing,
+        // dns mode: the cutover's own record following, so the plan lists the gates the cutover will run.
+        resolveGateView: (gateView, candidate) => resolveGateView(gateView, candidate, clients, true),
         targets: new ElbTargetHealthSource({ client: clients.elbv2, region: options.region, targetGroupArns }),
         ...(store ? { lease: () => store.readLease(), record: () => store.readRecord() } : {}),
         stickiness: async () => {

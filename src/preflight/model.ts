@@ -5,7 +5,7 @@ import type { AddonId } from "../addons/registry";
 import type { AddonCrdDeps } from "../addons/crd-gate";
 import type { Weights } from "../config/colors";
 import type { CutoverSettings } from "../cutover/run";
-import type { ResolvedSettings } from "../cutover/gates/set";
+import type { GateStackView, ResolvedSettings } from "../cutover/gates/set";
 import type { Origin } from "../cutover/gates/traffic";
 import type { LiveRouting, StackView } from "../cutover/model";
 import type { CutoverRecord, Lease } from "../cutover/record";
@@ -172,4 +172,9 @@ export interface LiveReaders {
     requests(app: string, color: Color, start: Date, end: Date): Promise<number>;
     git: GitRunner;
     now(): Date;
+    /**
+     * dns mode: follows the weighted records to each color's load balancer, as the cutover does before
+     * it builds its gates (resolveGateView); throws the cutover's own refusal when they cannot be followed.
+     */
+    resolveGateView?(view: GateStackView, candidate: Color): Promise<GateStackView>;
 }

@@ -4,7 +4,8 @@ import { secretKeysOf } from "../config/stack-file";
 import { PREFLIGHT_CHECKS } from "./checks";
 import { colorStates } from "../config/colors";
 import { CutoverPlanReport, LiveReaders, PreflightCheck, PreflightContext, PreflightDeps, PreflightInput, PreflightItem, PreflightReport, PreflightSummary } from "./model";
-import { cutoverPlan, liveGateView, offlineGateView } from "./cutover-plan";
+import { cutoverPlan, liveGateView, offlineGateView, planTarget } from "./cutover-plan";
+import type { GateStackView } from "../cutover/gates/set";
 import { liveItems, liveStart } from "./live";
 import { UserInputError } from "../errors";
 
@@ -45,14 +46,33 @@ async function planItems(context: PreflightContext, live: LiveReaders | undefine
     const weights = context.config.routing?.weights ?? { blue: 0, green: 0 };
     const start = live ? await liveStart(live) : undefined;
     const record = live?.record ? await live.record().catch(() => undefined) : undefined;
-    return cutoverPlan({
+    const view = live ? await resolvedLiveView(context, live) : { gateView: offlineGateView(context.config, context.aws), refusals: [] };
+    const planned = cutoverPlan({
         config: context.config,
         settings: context.cutover,
         start: start ?? weights,
         startFrom: start ? "load balancer" : "stack config",
         ...(record ? { record } : {}),
-        gateView: live ? liveGateView(live.view, context.config, context.aws) : offlineGateView(context.config, context.aws),
+        gateView: view.gateView,
     });
+    return { ...planned, items: [...planned.items, ...view.refusals] };
+}
+
+/**
+ * The live gate view; in dns mode with each color's load balancer found from the weighted records
+ * first, exactly as the cutover does, so the plan lists the gates the cutover will run, and a
+ * cutover that would be refused for a record that cannot be followed fails here with the same words.
+ */
+async function resolvedLiveView(context: PreflightContext, live: LiveReaders): Promise<{ gateView: GateStackView; refusals: PreflightItem[] }> {
+    const gateView = liveGateView(live.view, context.config, context.aws);
+    const target = context.cutover ? planTarget(context.config, context.cutover) : undefined;
+    if (!live.resolveGateView || !target) return { gateView, refusals: [] };
+    try {
+        return { gateView: await live.resolveGateView(gateView, target), refusals: [] };
+    } catch (err) {
+        const detail = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+        return { gateView: { ...gateView, dnsUnresolved: detail }, refusals: [{ id: "plan.ungated", title: "Cutover would refuse", status: "fail", detail }] };
+    }
 }
 
 /** The config read exactly as `pulumi up` and the plan read it (src/config/environment.ts). */

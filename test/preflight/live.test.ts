@@ -4,7 +4,7 @@
  */
 import { LiveReaders, PreflightItem, PreflightReport, runPreflight } from "../../src/preflight";
 import { stackView } from "../cutover/fakes";
-import { albRouting } from "../routing/fixtures";
+import { albRouting, routedApp, ZONE } from "../routing/fixtures";
 import { rawConfig } from "../helpers/raw-config";
 import { planSettingsFor } from "./plan-settings";
 import type { RegisteredTarget } from "../../src/cutover/sources";
@@ -168,4 +168,46 @@ test("readers that cannot be opened (no Pulumi, no credentials): one failed item
     expect(item).toEqual({ id: "live", title: "Live checks", status: "fail", detail: "not run: the Pulumi CLI (`pulumi`) is not on PATH: install it", badInput: true });
     expect(report.items.filter((i) => i.id.startsWith("live."))).toEqual([]);
     expect(report.plan!.startFrom).toBe("stack config");
+});
+
+describe("dns mode: the plan's gates are the ones the cutover builds after following the weighted records", () => {
+    const lb = { dnsName: "k8s-blue-1234.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2" };
+    const dnsConfig = { routing: { mode: "dns", weights: { blue: 100, green: 0 }, hostedZoneId: ZONE, apps: [routedApp("shop")], dns: { loadBalancers: { blue: lb, green: lb } } } };
+    const dnsView = () => stackView({ mode: "dns", hostedZoneId: ZONE, apps: { shop: { hostnames: ["shop.example.com"], targetGroupArns: {} } } });
+    const loadBalancer = (color: string) => ({
+        records: [`shop.example.com (${color})`],
+        arn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/k8s-${color}/0123456789abcdef`,
+        dimension: `app/k8s-${color}/0123456789abcdef`,
+        dnsName: `k8s-${color}-1234.eu-west-1.elb.amazonaws.com`,
+        targetGroupArns: [`arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-shop-${color}/0123456789abcdef`],
+        evaluatesTargetHealth: true,
+    });
+    const gateLines = (report: PreflightReport) => report.items.filter((i) => i.id === "plan.gate").map((i) => i.detail);
+
+    test("followed: the traffic and target-health gates are planned, for the candidate the cutover will judge", async () => {
+        const asked: Array<{ candidate: string; hostnames?: string[]; zone?: string }> = [];
+        const report = await live({
+            view: dnsView(),
+            routing: { read: async () => ({ shop: { blue: 100, green: 0 } }) },
+            resolveGateView: async (view, candidate) => {
+                asked.push({ candidate, hostnames: view.apps.shop.hostnames, zone: view.hostedZoneId });
+                return { ...view, dns: { shop: { blue: loadBalancer("blue"), green: loadBalancer("green") } } };
+            },
+        }, dnsConfig, { "aws:region": "eu-west-1" });
+        expect(asked).toEqual([{ candidate: "green", hostnames: ["shop.example.com"], zone: ZONE }]);
+        expect(gateLines(report).some((l) => l.startsWith("target-5xx [traffic]"))).toBe(true);
+        expect(gateLines(report).some((l) => l.startsWith("target-health [health]"))).toBe(true);
+        expect(report.items.filter((i) => i.id === "plan.ungated" || i.title === "Cutover would refuse")).toEqual([]);
+    });
+
+    test("not followed: the cutover's refusal, with the record and what to do, is a failure of the plan", async () => {
+        const report = await live({
+            view: dnsView(),
+            resolveGateView: async () => {
+                throw new Error("the weighted record shop.example.com (green) in zone Z0123456789ABC does not exist: run pulumi up");
+            },
+        }, dnsConfig, { "aws:region": "eu-west-1" });
+        const refusals = report.items.filter((i) => i.title === "Cutover would refuse" && i.status === "fail").map((i) => i.detail);
+        expect(refusals).toContain("the weighted record shop.example.com (green) in zone Z0123456789ABC does not exist: run pulumi up");
+    });
 });
