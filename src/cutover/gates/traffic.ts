@@ -129,8 +129,14 @@ function notJudged(gate: string, app: string | undefined, color: Color, weight: 
     return { gate, app, color, result: "inconclusive", warning: true, message: `${color} carries ${weight}% of the traffic: not judged` };
 }
 
-function noMinuteYet(gate: string, window: MinuteWindow, settleDelayMs: number): Judgement {
-    return { result: "inconclusive", message: `no complete, published minute since the step began yet (window ${formatWindow(window)}, settle delay ${Math.round(settleDelayMs / 1000)} s)` };
+/**
+ * Nothing complete to judge yet. In the pre-check (whose window is empty) that is a warning: a
+ * resumed cutover's candidate already carries traffic, and its bake judges it from the first minute.
+ */
+function noMinuteYet(gate: string, window: MinuteWindow, settleDelayMs: number, phase?: GateContext["phase"]): Judgement & { warning?: boolean } {
+    const message = `no complete, published minute since the step began yet (window ${formatWindow(window)}, settle delay ${Math.round(settleDelayMs / 1000)} s)`;
+    if (phase === "precheck") return { result: "inconclusive", warning: true, message: `${message}: judged from the bake on` };
+    return { result: "inconclusive", message };
 }
 
 type PerColor = (totals: TrafficTotals, s: TrafficSettings) => Judgement;
@@ -149,7 +155,7 @@ function perAppGate(name: string, describe: string, deps: TrafficGateDeps, judge
                         const weight = context.weights[color];
                         if (weight === 0) return notJudged(name, app, color, weight);
                         const base = { gate: name, app, color, ...(warning ? { warning } : {}) };
-                        if (window.minutes === 0) return { ...base, ...noMinuteYet(name, window, deps.settings.settleDelayMs) };
+                        if (window.minutes === 0) return { ...base, ...noMinuteYet(name, window, deps.settings.settleDelayMs, context.phase) };
                         try {
                             const totals = trafficTotals(await deps.source.appMinutes(app, color, window.start, window.end));
                             const j = judge(totals, deps.settings);
@@ -203,7 +209,7 @@ export function colorComparisonGate(deps: TrafficGateDeps): Gate {
                     const base = { gate: name, app, color: candidate };
                     if (context.weights[candidate] === 0) return [notJudged(name, app, candidate, 0)];
                     if (context.weights[current] === 0 || candidate === current) return [{ ...base, result: "inconclusive", warning: true, message: `${app}: ${current} carries no traffic, nothing to compare ${candidate} with` }];
-                    if (window.minutes === 0) return [{ ...base, ...noMinuteYet(name, window, s.settleDelayMs) }];
+                    if (window.minutes === 0) return [{ ...base, ...noMinuteYet(name, window, s.settleDelayMs, context.phase) }];
                     try {
                         const [cand, cur] = await Promise.all([candidate, current].map(async (c) => trafficTotals(await deps.source.appMinutes(app, c, window.start, window.end))));
                         return [judgeRelative5xx(cand, cur, s.maxRelative5xx, s.minRequests), judgeRelativeP99(cand, cur, s.maxRelativeP99, s.minRequests)].map((j) => ({
