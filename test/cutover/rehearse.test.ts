@@ -1,25 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { COLORS } from "../../src/config/colors";
-import type { CutoverEvent } from "../../src/cutover/contract";
 import { rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario, readScenario, ScenarioError } from "../../src/cutover/rehearsal/scenario";
+import { expectSafeEnd, runScenario, scenarioDir } from "./scenario-runner";
 
-const dir = path.join(__dirname, "scenarios");
-const run = (name: string) => rehearse(readScenario(path.join(dir, `${name}.yaml`)));
-
-/** The invariants every scenario must keep, whatever happened. */
-function expectSafeEnd(result: RehearsalResult): void {
-    for (const [app, w] of Object.entries(result.perApp)) {
-        expect(`${app} ${w.blue + w.green}`).toBe(`${app} 100`); // never 0/0, never half-moved
-    }
-    const lastByCheck = new Map<string, CutoverEvent>();
-    for (const e of result.events) if (e.type === "gate" && e.color) lastByCheck.set(`${e.gate} ${e.app} ${e.color}`, e);
-    for (const [key, e] of lastByCheck) {
-        if (e.result === "fail" && result.finalWeights[e.color!] > 0) throw new Error(`traffic left on ${e.color} whose last check failed: ${key}`);
-    }
-    expect(result.events[result.events.length - 1].type).toBe("done");
-}
+const dir = scenarioDir;
+const run = runScenario;
 
 const types = (r: RehearsalResult) => r.events.map((e) => e.type);
 
