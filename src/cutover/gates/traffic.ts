@@ -51,7 +51,8 @@ export function trafficTotals(minutes: TrafficMinute[]): TrafficTotals {
 export type Judgement = Pick<GateCheck, "result" | "value" | "threshold" | "message">;
 
 const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
-const n = (x: number) => x.toLocaleString("en-US");
+const counts = new Intl.NumberFormat("en-US"); // one formatter: toLocaleString builds one per call (slow over 50 apps × 2 colors a round)
+const n = (x: number) => counts.format(x);
 
 function tooFew(requests: number, minRequests: number): Judgement | undefined {
     if (requests >= minRequests) return undefined;
@@ -149,6 +150,7 @@ function perAppGate(name: string, describe: string, deps: TrafficGateDeps, judge
         describe: () => describe,
         async check(context) {
             const window = completeMinutes(context.window.start, context.window.end, deps.settings.settleDelayMs);
+            const label = formatWindow(window); // once per round, not per app and color
             const checks = await Promise.all(
                 deps.apps.flatMap((app) =>
                     judgedColors(context).map(async ({ color, warning }): Promise<GateCheck> => {
@@ -159,7 +161,7 @@ function perAppGate(name: string, describe: string, deps: TrafficGateDeps, judge
                         try {
                             const totals = trafficTotals(await deps.source.appMinutes(app, color, window.start, window.end));
                             const j = judge(totals, deps.settings);
-                            return { ...base, ...j, message: `${app} on ${color}: ${j.message} (${formatWindow(window)})` };
+                            return { ...base, ...j, message: `${app} on ${color}: ${j.message} (${label})` };
                         } catch (err) {
                             return { ...base, result: "error", message: `${app} on ${color}: could not read the metrics: ${errorText(err)}` };
                         }
@@ -204,6 +206,7 @@ export function colorComparisonGate(deps: TrafficGateDeps): Gate {
         async check(context) {
             const { candidate, current } = context;
             const window = completeMinutes(context.window.start, context.window.end, s.settleDelayMs);
+            const label = formatWindow(window);
             const perApp = await Promise.all(
                 deps.apps.map(async (app): Promise<GateCheck[]> => {
                     const base = { gate: name, app, color: candidate };
@@ -215,7 +218,7 @@ export function colorComparisonGate(deps: TrafficGateDeps): Gate {
                         return [judgeRelative5xx(cand, cur, s.maxRelative5xx, s.minRequests), judgeRelativeP99(cand, cur, s.maxRelativeP99, s.minRequests)].map((j) => ({
                             ...base,
                             ...j,
-                            message: `${app} ${candidate} vs ${current}: ${j.message} (${formatWindow(window)})`,
+                            message: `${app} ${candidate} vs ${current}: ${j.message} (${label})`,
                         }));
                     } catch (err) {
                         return [{ ...base, result: "error", message: `${app}: could not read the metrics: ${errorText(err)}` }];

@@ -221,20 +221,46 @@ export class SimulatedWorld {
         return this.scenario.regions.stack !== this.scenario.regions.metrics;
     }
 
+    /** Published minutes never change (their weights and world entries are in the past): computed once. */
+    private readonly published = new Map<string, Map<number, { traffic: TrafficMinute; elb5xx: number }>>();
+    private readonly publishedLb = new Map<number, LoadBalancerMinute>();
+
     /** Requests the rule sends to `color` in minute `m`, and what becomes of them. */
-    private minuteOf(app: string, color: Color, m: number): TrafficMinute & { elb5xx: number } {
+    private minuteOf(app: string, color: Color, m: number): { traffic: TrafficMinute; elb5xx: number } {
+        const id = `${app}/${color}`;
+        let series = this.published.get(id);
+        if (!series) this.published.set(id, (series = new Map()));
+        let minute = series.get(m);
+        if (!minute) series.set(m, (minute = this.computeMinute(app, color, m)));
+        return minute;
+    }
+
+    private computeMinute(app: string, color: Color, m: number): { traffic: TrafficMinute; elb5xx: number } {
         const s = this.state(app, color, m);
         const routed = Math.round((s.requestsPerMinute * this.weightAt(app, m)[color]) / 100);
         const elb5xx = Math.round(routed * s.elb5xxRate);
         const requests = routed - elb5xx;
-        return {
+        const traffic: TrafficMinute = {
             minute: new Date(m),
             requests,
             target5xx: Math.round(requests * s.errorRate5xx),
             connectionErrors: Math.round(requests * s.connectionErrorRate),
             ...(requests > 0 ? { p99Ms: s.p99Ms } : {}),
-            elb5xx,
         };
+        return { traffic, elb5xx };
+    }
+
+    private loadBalancerMinute(m: number): LoadBalancerMinute {
+        let minute = this.publishedLb.get(m);
+        if (minute) return minute;
+        let requests = 0, elb5xx = 0;
+        for (const a of this.apps) for (const c of COLORS) {
+            const one = this.minuteOf(a, c, m);
+            requests += one.traffic.requests + one.elb5xx;
+            elb5xx += one.elb5xx;
+        }
+        this.publishedLb.set(m, (minute = { minute: new Date(m), requests, elb5xx }));
+        return minute;
     }
 
     /**
@@ -253,25 +279,11 @@ export class SimulatedWorld {
         return {
             appMinutes: async (app, color, start, end): Promise<TrafficMinute[]> => {
                 this.call("cloudwatch", "getMetricData", `${app}/${color}`);
-                return minutes(start, end).map((m) => {
-                    if (this.regionMismatch) return { minute: new Date(m), requests: 0, target5xx: 0, connectionErrors: 0 };
-                    const { elb5xx: _, ...minute } = this.minuteOf(app, color, m);
-                    return minute;
-                });
+                return minutes(start, end).map((m) => (this.regionMismatch ? { minute: new Date(m), requests: 0, target5xx: 0, connectionErrors: 0 } : this.minuteOf(app, color, m).traffic));
             },
             loadBalancerMinutes: async (start, end): Promise<LoadBalancerMinute[]> => {
                 this.call("cloudwatch", "getMetricData", "load balancer");
-                return minutes(start, end).map((m) => {
-                    let requests = 0, elb5xx = 0;
-                    if (!this.regionMismatch) {
-                        for (const a of this.apps) for (const c of COLORS) {
-                            const minute = this.minuteOf(a, c, m);
-                            requests += minute.requests + minute.elb5xx;
-                            elb5xx += minute.elb5xx;
-                        }
-                    }
-                    return { minute: new Date(m), requests, elb5xx };
-                });
+                return minutes(start, end).map((m) => (this.regionMismatch ? { minute: new Date(m), requests: 0, elb5xx: 0 } : this.loadBalancerMinute(m)));
             },
         };
     }
