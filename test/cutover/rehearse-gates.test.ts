@@ -168,6 +168,7 @@ describe("the gate set of a rehearsal is the cutover's", () => {
         const io = { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) };
         expect(await runRehearseCommand(file, { json: false }, io)).toBe(2);
         expect(out.stderr).toMatch(/no traffic gate is active/);
+        expect(await runRehearseCommand(file, { json: true, allowUngated: true }, io)).toBe(0);
         const ungated = await rehearse(parseScenario(`${text}allowUngated: true\n`));
         expect(ungated.status).toBe("completed");
         expect(ungated.gateLines).toContain("not gated: the stack gives no region (output region / aws:region): no AWS metrics or target health are read rather than reading another region's");
