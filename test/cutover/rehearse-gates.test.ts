@@ -126,6 +126,23 @@ describe("gate scenarios on the real gate set", () => {
         expect(decisive(result)).toEqual([]);
     });
 
+    test("workloadSelector narrows the hard scope: a stuck workload in the routed namespace but outside the selector is a warning", async () => {
+        const scenario = (selector: string) => parseScenario(`
+command: cutover
+to: green
+start: { weights: { blue: 100, green: 0 } }
+apps: [shop]
+settings: { steps: [100], ${selector} }
+world: [{ color: green, rollout: { namespace: shop, name: worker, state: stuck } }]
+`);
+        const narrowed = await rehearse(scenario('workloadSelector: "app=shop"'));
+        expect(narrowed.status).toBe("completed");
+        expect(gateEvents(narrowed, "workloads", undefined, "green").find((e) => /worker/.test(e.message!))).toMatchObject({ result: "fail", message: expect.stringMatching(/^warning: green: deployment shop\/worker: exceeded its progress deadline/) });
+        const whole = await rehearse(scenario("bake: 10m"));
+        expect(whole.status).toBe("precheck-failed");
+        expect(decisive(whole).map((e) => e.message)).toEqual(["green: deployment shop/worker: exceeded its progress deadline"]);
+    });
+
     test("draining and initial targets are not healthy: the pre-check refuses", async () => {
         const result = await rehearse(parseScenario(`
 command: cutover
