@@ -24,10 +24,12 @@ export interface EventSinkOptions {
 
 export function eventSink(options: EventSinkOptions): EventSink {
     const events: CutoverEvent[] = [];
+    let last = { at: NaN, ts: "" }; // a round's checks share one time: format it once
+    const ts = (at: number) => (at === last.at ? last.ts : (last = { at, ts: new Date(at).toISOString() }).ts);
     return {
         events,
         emit(input) {
-            const event = { ts: new Date(options.now()).toISOString(), run: options.run, ...withoutUndefined(input) } as CutoverEvent;
+            const event = { ts: ts(options.now()), run: options.run, ...withoutUndefined(input) } as CutoverEvent;
             events.push(event);
             options.ndjson?.(`${JSON.stringify(event)}\n`);
             if (options.human) {

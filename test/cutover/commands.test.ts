@@ -7,7 +7,7 @@ import { runRehearseCommand } from "../../src/cli/commands/rehearse";
 import { runRollbackCommand } from "../../src/cli/commands/rollback";
 import { runStatusCommand } from "../../src/cli/commands/status";
 import { stackView as viewFromOutputs } from "../../src/cutover/automation";
-import { defaultRehearsalGates } from "../../src/cutover/rehearsal/rehearse";
+import { rehearsalGates } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
 import { SimulatedWorld } from "../../src/cutover/rehearsal/world";
 
@@ -25,12 +25,12 @@ function worldDeps(yaml = "command: cutover\nto: green\nstart: { weights: { blue
     const deps: OperatorDeps = {
         stack: world.stack(), live: world.live(), store: world.store, clock: world.clock, signal: world.interrupt.signal,
         identity: { owner: "ops", host: "ci" }, runId: "run-1", targetHealth: world.targetHealth(),
-        gates: (_v, _c, t) => { thresholds = t; return defaultRehearsalGates(world, scenario); },
+        gates: (_v, _c, t) => { thresholds = t; return rehearsalGates(world, scenario); },
     };
     return { world, deps, thresholds: () => thresholds };
 }
 
-const cutoverOptions = (overrides: Partial<CutoverCommandOptions> = {}): CutoverCommandOptions => ({ stack: "prod", to: "green", cwd: projectDir, json: false, bake: "2m", interval: "30s", ...overrides });
+const cutoverOptions = (overrides: Partial<CutoverCommandOptions> = {}): CutoverCommandOptions => ({ stack: "prod", to: "green", cwd: projectDir, json: false, bake: "10m", interval: "1m", ...overrides });
 
 describe("bluegreen cutover / rollback / status / rehearse commands", () => {
     test("bad flags are refused before the stack is touched", async () => {
@@ -55,7 +55,7 @@ describe("bluegreen cutover / rollback / status / rehearse commands", () => {
         expect(await runCutoverCommand(cutoverOptions({ stack: "acme/bluegreen/prod" }), commandIO, w.deps)).toBe(0);
         expect(w.world.lb.shop).toEqual({ blue: 0, green: 100 });
         expect(out.stdout).toMatch(/^00:00:00 start /m);
-        expect(out.stdout).toMatch(/^\d\d:\d\d:\d\d {3}✓ target health shop green: 3 healthy of 3 target\(s\)/m);
+        expect(out.stdout).toMatch(/^\d\d:\d\d:\d\d {3}✓ target-health shop green: shop on green: 3 healthy of 3 targets/m);
         expect(out.stdout).toMatch(/^\d\d:\d\d:\d\d done .*completed$/m);
         expect(w.thresholds()).toMatchObject({ max5xxRate: 0.005 });
     });
@@ -119,7 +119,7 @@ describe("bluegreen cutover / rollback / status / rehearse commands", () => {
     test("rehearse: --json report, exit code of the run, exit 2 with the path of a mistake", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rehearse-"));
         const good = path.join(dir, "good.yaml");
-        fs.writeFileSync(good, "command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\nsettings: { bake: 2m }\n");
+        fs.writeFileSync(good, "command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\n");
         const ok = io();
         expect(await runRehearseCommand(good, { json: true }, ok.io)).toBe(0);
         expect(JSON.parse(ok.out.stdout)).toMatchObject({ status: "completed", exitCode: 0, finalWeights: { blue: 0, green: 100 } });

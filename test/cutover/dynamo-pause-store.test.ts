@@ -12,7 +12,7 @@ import { DynamoPauseStore } from "../../src/cutover/dynamo-pause-store";
 import { DynamoCutoverStore } from "../../src/cutover/dynamo-store";
 import { NoPauseError } from "../../src/cutover/gates/manual";
 import type { Lease } from "../../src/cutover/record";
-import { defaultRehearsalGates } from "../../src/cutover/rehearsal/rehearse";
+import { rehearsalGates } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
 import { SimulatedWorld } from "../../src/cutover/rehearsal/world";
 
@@ -115,7 +115,7 @@ describe("the pause record in DynamoDB (dynalite)", () => {
 
     test("the real engine pauses on the table and goes on after a promote from another store", async () => {
         const name = await table();
-        const scenario = parseScenario("command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\napps: [shop]\nsettings: { steps: [50, 100], bake: 2m, interval: 1m }\npauseBefore: [100]\ndecisions: [{ at: 1m, action: promote }]");
+        const scenario = parseScenario("command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\napps: [shop]\nsettings: { steps: [50, 100], bake: 10m, interval: 1m }\npauseBefore: [100]\ndecisions: [{ at: 1m, action: promote }]");
         const world = new SimulatedWorld(scenario);
         const pauses = new DynamoPauseStore(client, name);
         const operator = new DynamoPauseStore(client, name);
@@ -135,7 +135,7 @@ describe("the pause record in DynamoDB (dynalite)", () => {
         const { settingsOf } = await import("../../src/cutover/rehearsal/rehearse");
         const events = eventSink({ run: "run-9", now: () => world.clock.now() });
         const outcome = await runCutover({ target: "green" }, settingsOf(scenario), {
-            stack: world.stack(), live: world.live(), gates: defaultRehearsalGates(world, scenario), clock: world.clock,
+            stack: world.stack(), live: world.live(), gates: rehearsalGates(world, scenario), clock: world.clock,
             store: new DynamoCutoverStore(client, name), events, runId: "run-9", identity: { owner: "ops", host: "ci" }, pause: { store: pauses, stack: "prod" },
         });
         expect(outcome.status).toBe("completed");

@@ -93,7 +93,7 @@ describe("who holds the lease, read only (preflight --live)", () => {
 
 describe("two engines on one table", () => {
     test("an engine whose lease was broken stops at its next check and changes no weight, and cannot overwrite the new holder's record", async () => {
-        const { rehearse, defaultRehearsalGates } = await import("../../src/cutover/rehearsal/rehearse");
+        const { rehearse, rehearsalGates } = await import("../../src/cutover/rehearsal/rehearse");
         const { parseScenario } = await import("../../src/cutover/rehearsal/scenario");
         const name = await table();
         const oldEngine = new DynamoCutoverStore(client, name);
@@ -102,7 +102,7 @@ describe("two engines on one table", () => {
         let broke = false;
         const result = await rehearse(scenario, {
             store: oldEngine,
-            gates: (world, s) => [...defaultRehearsalGates(world, s), {
+            gates: (world, s) => [...rehearsalGates(world, s), {
                 name: "colleague", kind: "manual", describe: () => "breaks the lease 5 minutes into the first bake",
                 async check() {
                     if (!broke && world.clock.now() >= Date.parse("2026-01-01T00:05:00Z")) {

@@ -12,7 +12,7 @@ import { runPromoteCommand } from "../../src/cli/commands/promote";
 import { buildProgram } from "../../src/cli/main";
 import { parseEvents } from "../../src/report/events";
 import { markersOf } from "../../src/report/model";
-import { defaultRehearsalGates, rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
+import { rehearsalGates, rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario, readScenario } from "../../src/cutover/rehearsal/scenario";
 import { REHEARSAL_EPOCH, SimulatedWorld } from "../../src/cutover/rehearsal/world";
 
@@ -89,7 +89,7 @@ describe("--pause-before on the engine (rehearsal scenarios)", () => {
         const result = await run("pause-gate-fails");
         const fallback = ofType(result, "fallback")[0];
         expect(Date.parse(fallback.ts)).toBeLessThan(Date.parse(at(20)));
-        expect(fallback.message).toMatch(/^while paused before 50%: 5xx rate shop/);
+        expect(fallback.message).toMatch(/^while paused before 50%: target-5xx shop/);
         expect(result.world.decided).toEqual([]); // the run was over before the promote at 40m
         expect(await result.world.pauses.read("rehearsal")).toMatchObject({ state: "ended", note: expect.stringMatching(/^a gate failed while paused/) });
     });
@@ -133,7 +133,7 @@ describe("cutover --pause-before and bluegreen promote (commands, injected deps)
         const deps: OperatorDeps = {
             stack: world.stack(), live: world.live(), store: world.store, clock: world.clock, signal: world.interrupt.signal,
             identity: { owner: "ops", host: "ci" }, runId: "run-1", pause: world.pauses,
-            gates: () => defaultRehearsalGates(world, scenario),
+            gates: () => rehearsalGates(world, scenario),
         };
         return { world, deps };
     }

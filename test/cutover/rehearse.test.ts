@@ -1,25 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { COLORS } from "../../src/config/colors";
-import type { CutoverEvent } from "../../src/cutover/contract";
 import { rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario, readScenario, ScenarioError } from "../../src/cutover/rehearsal/scenario";
+import { expectSafeEnd, runScenario, scenarioDir } from "./scenario-runner";
 
-const dir = path.join(__dirname, "scenarios");
-const run = (name: string) => rehearse(readScenario(path.join(dir, `${name}.yaml`)));
-
-/** The invariants every scenario must keep, whatever happened. */
-function expectSafeEnd(result: RehearsalResult): void {
-    for (const [app, w] of Object.entries(result.perApp)) {
-        expect(`${app} ${w.blue + w.green}`).toBe(`${app} 100`); // never 0/0, never half-moved
-    }
-    const lastByCheck = new Map<string, CutoverEvent>();
-    for (const e of result.events) if (e.type === "gate" && e.color) lastByCheck.set(`${e.gate} ${e.app} ${e.color}`, e);
-    for (const [key, e] of lastByCheck) {
-        if (e.result === "fail" && result.finalWeights[e.color!] > 0) throw new Error(`traffic left on ${e.color} whose last check failed: ${key}`);
-    }
-    expect(result.events[result.events.length - 1].type).toBe("done");
-}
+const dir = scenarioDir;
+const run = runScenario;
 
 const types = (r: RehearsalResult) => r.events.map((e) => e.type);
 
@@ -108,7 +95,7 @@ to: green
 start:
   weights: { blue: 50, green: 50 }
   config: { blue: 0, green: 100 }
-  record: { from: blue, to: green, phase: interrupted, stepIndex: 2, verifiedWeights: { blue: 50, green: 50 }, bakedPercents: [10], baked: 6m }
+  record: { from: blue, to: green, phase: interrupted, stepIndex: 2, verifiedWeights: { blue: 50, green: 50 }, bakedPercents: [10], baked: 2m }
 settings: { steps: [10, 50, 100], bake: 10m, interval: 1m }
 `));
         expect(result.status).toBe("completed");
@@ -116,9 +103,10 @@ settings: { steps: [10, 50, 100], bake: 10m, interval: 1m }
         expect(baked.map((e) => [e.step, e.weights?.green])).toEqual([[2, 50], [3, 100]]);
         // config said 100 but the load balancer 50: not trusted, reported
         expect(types(result)).toContain("reconcile");
-        // 4 minutes of the 50 % bake remained, then the 100 % step (20 s update) and its 10 minutes
-        expect(result.elapsedMs).toBeLessThan(15 * 60_000);
-        expect(result.elapsedMs).toBeGreaterThanOrEqual(14 * 60_000);
+        // 8 minutes of the 50 % bake remained, then the 100 % step (20 s update) and its 10 minutes.
+        // (The pre-check's empty traffic window is a warning, not a reason to fall back at 50 %.)
+        expect(result.events.find((e) => e.type === "precheck")!.result).toBe("pass");
+        expect(result.elapsedMs).toBe(18 * 60_000 + 20_000);
     });
 
     test("previous-step falls back to the last baked weight, and to 0 when it fails there too", async () => {

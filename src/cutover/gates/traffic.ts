@@ -51,7 +51,8 @@ export function trafficTotals(minutes: TrafficMinute[]): TrafficTotals {
 export type Judgement = Pick<GateCheck, "result" | "value" | "threshold" | "message">;
 
 const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
-const n = (x: number) => x.toLocaleString("en-US");
+const counts = new Intl.NumberFormat("en-US"); // one formatter: toLocaleString builds one per call (slow over 50 apps × 2 colors a round)
+const n = (x: number) => counts.format(x);
 
 function tooFew(requests: number, minRequests: number): Judgement | undefined {
     if (requests >= minRequests) return undefined;
@@ -129,8 +130,14 @@ function notJudged(gate: string, app: string | undefined, color: Color, weight: 
     return { gate, app, color, result: "inconclusive", warning: true, message: `${color} carries ${weight}% of the traffic: not judged` };
 }
 
-function noMinuteYet(gate: string, window: MinuteWindow, settleDelayMs: number): Judgement {
-    return { result: "inconclusive", message: `no complete, published minute since the step began yet (window ${formatWindow(window)}, settle delay ${Math.round(settleDelayMs / 1000)} s)` };
+/**
+ * Nothing complete to judge yet. In the pre-check (whose window is empty) that is a warning: a
+ * resumed cutover's candidate already carries traffic, and its bake judges it from the first minute.
+ */
+function noMinuteYet(gate: string, window: MinuteWindow, settleDelayMs: number, phase?: GateContext["phase"]): Judgement & { warning?: boolean } {
+    const message = `no complete, published minute since the step began yet (window ${formatWindow(window)}, settle delay ${Math.round(settleDelayMs / 1000)} s)`;
+    if (phase === "precheck") return { result: "inconclusive", warning: true, message: `${message}: judged from the bake on` };
+    return { result: "inconclusive", message };
 }
 
 type PerColor = (totals: TrafficTotals, s: TrafficSettings) => Judgement;
@@ -143,17 +150,18 @@ function perAppGate(name: string, describe: string, deps: TrafficGateDeps, judge
         describe: () => describe,
         async check(context) {
             const window = completeMinutes(context.window.start, context.window.end, deps.settings.settleDelayMs);
+            const label = formatWindow(window); // once per round, not per app and color
             const checks = await Promise.all(
                 deps.apps.flatMap((app) =>
                     judgedColors(context).map(async ({ color, warning }): Promise<GateCheck> => {
                         const weight = context.weights[color];
                         if (weight === 0) return notJudged(name, app, color, weight);
                         const base = { gate: name, app, color, ...(warning ? { warning } : {}) };
-                        if (window.minutes === 0) return { ...base, ...noMinuteYet(name, window, deps.settings.settleDelayMs) };
+                        if (window.minutes === 0) return { ...base, ...noMinuteYet(name, window, deps.settings.settleDelayMs, context.phase) };
                         try {
                             const totals = trafficTotals(await deps.source.appMinutes(app, color, window.start, window.end));
                             const j = judge(totals, deps.settings);
-                            return { ...base, ...j, message: `${app} on ${color}: ${j.message} (${formatWindow(window)})` };
+                            return { ...base, ...j, message: `${app} on ${color}: ${j.message} (${label})` };
                         } catch (err) {
                             return { ...base, result: "error", message: `${app} on ${color}: could not read the metrics: ${errorText(err)}` };
                         }
@@ -198,18 +206,19 @@ export function colorComparisonGate(deps: TrafficGateDeps): Gate {
         async check(context) {
             const { candidate, current } = context;
             const window = completeMinutes(context.window.start, context.window.end, s.settleDelayMs);
+            const label = formatWindow(window);
             const perApp = await Promise.all(
                 deps.apps.map(async (app): Promise<GateCheck[]> => {
                     const base = { gate: name, app, color: candidate };
                     if (context.weights[candidate] === 0) return [notJudged(name, app, candidate, 0)];
                     if (context.weights[current] === 0 || candidate === current) return [{ ...base, result: "inconclusive", warning: true, message: `${app}: ${current} carries no traffic, nothing to compare ${candidate} with` }];
-                    if (window.minutes === 0) return [{ ...base, ...noMinuteYet(name, window, s.settleDelayMs) }];
+                    if (window.minutes === 0) return [{ ...base, ...noMinuteYet(name, window, s.settleDelayMs, context.phase) }];
                     try {
                         const [cand, cur] = await Promise.all([candidate, current].map(async (c) => trafficTotals(await deps.source.appMinutes(app, c, window.start, window.end))));
                         return [judgeRelative5xx(cand, cur, s.maxRelative5xx, s.minRequests), judgeRelativeP99(cand, cur, s.maxRelativeP99, s.minRequests)].map((j) => ({
                             ...base,
                             ...j,
-                            message: `${app} ${candidate} vs ${current}: ${j.message} (${formatWindow(window)})`,
+                            message: `${app} ${candidate} vs ${current}: ${j.message} (${label})`,
                         }));
                     } catch (err) {
                         return [{ ...base, result: "error", message: `${app}: could not read the metrics: ${errorText(err)}` }];
