@@ -10,6 +10,7 @@ import { Color, COLORS, formatWeights, otherColor, Weights, weightsFor } from ".
 import type { CheckResult, Gate, GateCheck, GateContext } from "./contract";
 import type { EventInput, EventSink } from "./events";
 import { errorBackoffMs, precheckPasses, StepJudge } from "./judge";
+import { lastMinutesCheckedAt } from "./gates/window";
 import type { Clock, LiveRouting, StackOperations, StackView } from "./model";
 import type { CutoverRecord, CutoverStore, Lease, RecordedRule, RecordPhase } from "./record";
 import type { TargetHealthSource } from "./sources";
@@ -27,6 +28,12 @@ export interface CutoverSettings {
     errorBackoffMs?: number;
     /** `--pause-before`: percentages to wait before until `bluegreen promote` (needs `EngineDeps.pause`). */
     pauseBefore?: number[];
+    /**
+     * With traffic gates: how late a minute's metrics are complete (the settle delay). A bake then
+     * ends only after a check that saw its last minutes published (`lastMinutesCheckedAt`), with the
+     * weights unchanged until then; without it the last minutes of every step would go unjudged.
+     */
+    publicationDelayMs?: number;
 }
 
 export interface EngineDeps {
@@ -344,7 +351,7 @@ class Run {
             }
             const now = clock.now();
             if (phase === "bake") await this.persist({ bakedMs: alreadyMs + (now - start) });
-            if (now >= deadline) {
+            if (now >= this.judgedUntil(deadline)) {
                 if (judge.enoughConclusive()) {
                     this.emit({ type: "step-baked", step, weights, durationMs: now - start + alreadyMs, message: `baked ${formatDuration(now - start + alreadyMs)} at ${formatWeights(weights)}: ${judge.rounds} round(s) of checks` });
                     return { kind: "baked" };
@@ -361,9 +368,15 @@ class Run {
                 this.emit({ type: "bake-extended", step, weights, message: `too few conclusive checks (${short.join(", ")}): baking ${formatDuration(bakeMs)} more, once` });
             }
             const wait = verdict.retry ? errorBackoffMs(judge.maxErrorsInARow, this.settings.errorBackoffMs ?? 2000, this.settings.intervalMs) : this.settings.intervalMs;
-            await clock.sleep(Math.min(wait, Math.max(0, deadline - clock.now())) || Math.min(wait, 1000), this.deps.signal);
+            await clock.sleep(Math.min(wait, Math.max(0, this.judgedUntil(deadline) - clock.now())) || Math.min(wait, 1000), this.deps.signal);
             if (this.aborted) return { kind: "interrupted" };
         }
+    }
+
+    /** When a check has seen every minute up to `deadline` published (the deadline itself without traffic gates). */
+    private judgedUntil(deadline: number): number {
+        const delay = this.settings.publicationDelayMs;
+        return delay === undefined ? deadline : lastMinutesCheckedAt(new Date(deadline), delay).getTime();
     }
 }
 

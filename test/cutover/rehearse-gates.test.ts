@@ -26,6 +26,7 @@ describe("gate scenarios on the real gate set", () => {
     test.each([
         ["no-traffic", "fell-back", 1, { blue: 100, green: 0 }],
         ["slow-burn", "fell-back", 1, { blue: 100, green: 0 }],
+        ["late-burn", "fell-back", 1, { blue: 100, green: 0 }],
         ["alb-503", "fell-back", 1, { blue: 100, green: 0 }],
         ["latency-regression", "fell-back", 1, { blue: 100, green: 0 }],
         ["unrelated-rollout", "completed", 0, { blue: 0, green: 100 }],
@@ -38,6 +39,19 @@ describe("gate scenarios on the real gate set", () => {
         expectSafeEnd(result);
     });
 
+    test("errors in a step's last minutes are judged: the step waits for them to be published before it counts as baked", async () => {
+        const result = await runScenario("late-burn");
+        // 40 requests a minute at 10 %; minutes 00:08 and 00:09 each have 20 target 5xx. The bake's time is
+        // up at 00:10:20, when 00:01–00:08 are published (clean); the step waits for its last minutes
+        // (until 00:11 + 2m) and the next check, at 00:11:20, sees minute 00:08.
+        const failed = decisive(result).find((e) => e.gate === "target-5xx")!;
+        expect(brief(failed)).toMatchObject({ at: "00:11:20", step: 1, result: "fail", value: 20 / 320, threshold: 0.01 });
+        expect(failed.message).toBe("shop on green: 20 target 5xx of 320 requests = 6.25% > 1.00% (00:01–00:09 UTC (8 min))");
+        expect(result.events.filter((e) => e.type === "step-baked")).toEqual([]);
+        // no weight beyond 10 % was ever applied
+        expect(result.events.filter((e) => e.type === "verify" && (e.weights?.green ?? 0) > 10)).toEqual([]);
+    });
+
     test("zero traffic on the candidate: inconclusive every round, never a pass; the step fails after one extension", async () => {
         const result = await runScenario("no-traffic");
         for (const gate of ["target-5xx", "connection-errors", "p99-latency", "compare-colors"]) {
@@ -45,11 +59,12 @@ describe("gate scenarios on the real gate set", () => {
             expect({ gate, results: [...results] }).toEqual({ gate, results: ["inconclusive"] });
         }
         const judged = gateEvents(result, "target-5xx", "shop", "green").filter((e) => e.value !== undefined);
-        expect(brief(judged[judged.length - 1])).toEqual({ at: "00:20:20", step: 1, gate: "target-5xx", app: "shop", color: "green", result: "inconclusive", value: 0, threshold: 50 });
+        // bake to 00:10:20, its last minutes published at 00:13; extended 10m to 00:23, published at 00:25
+        expect(brief(judged[judged.length - 1])).toEqual({ at: "00:25:00", step: 1, gate: "target-5xx", app: "shop", color: "green", result: "inconclusive", value: 0, threshold: 50 });
         expect(judged[judged.length - 1].message).toMatch(/^shop on green: 0 requests, fewer than minRequests 50: too little traffic to judge/);
         const steps = result.events.filter((e) => ["bake-extended", "fallback"].includes(e.type)).map((e) => `${clock(e)} ${e.type} ${e.step}`);
-        expect(steps).toEqual(["00:10:20 bake-extended 1", "00:20:20 fallback 1"]);
-        expect(result.events.find((e) => e.type === "fallback")!.message).toMatch(/^too few conclusive checks after an extended bake: target-5xx shop green passed 0\/21/);
+        expect(steps).toEqual(["00:13:00 bake-extended 1", "00:25:00 fallback 1"]);
+        expect(result.events.find((e) => e.type === "fallback")!.message).toMatch(/^too few conclusive checks after an extended bake: target-5xx shop green passed 0\/26/);
     });
 
     test("a slow burn that starts late in the bake fails the step on its last check, over the whole window", async () => {
@@ -70,12 +85,13 @@ describe("gate scenarios on the real gate set", () => {
 
     test("ALB-generated 503s with healthy targets: the load balancer 5xx gate fails while target 5xx is clean", async () => {
         const result = await runScenario("alb-503");
-        // per minute at 50 %: 2 apps × (500 blue + 500 green) requests, 2 × 25 answered by the load balancer
-        expect(decisive(result).map(brief)).toEqual([{ at: "00:14:40", step: 2, gate: "elb-5xx", app: undefined, color: undefined, result: "fail", value: 50 / 2000, threshold: 0 + 0.005 }]);
-        expect(decisive(result)[0].message).toMatch(/^load balancer: 50 load balancer 5xx of 2,000 requests = 2\.50% > baseline 0\.00% \+ 0\.50% \(00:11–00:12 UTC \(1 min\); baseline 23:30–00:00 UTC/);
-        const sameRound = result.events.filter((e) => e.type === "gate" && clock(e) === "00:14:40" && e.color === "green" && ["target-5xx", "target-health"].includes(e.gate!));
+        // per minute at 50 %: 2 apps × (500 blue + 500 green) requests, 2 × 25 answered by the load balancer.
+        // The 50 % bake starts 00:13:20; its first whole minute, 00:14, is published at 00:17.
+        expect(decisive(result).map(brief)).toEqual([{ at: "00:17:20", step: 2, gate: "elb-5xx", app: undefined, color: undefined, result: "fail", value: 50 / 2000, threshold: 0 + 0.005 }]);
+        expect(decisive(result)[0].message).toMatch(/^load balancer: 50 load balancer 5xx of 2,000 requests = 2\.50% > baseline 0\.00% \+ 0\.50% \(00:14–00:15 UTC \(1 min\); baseline 23:30–00:00 UTC/);
+        const sameRound = result.events.filter((e) => e.type === "gate" && clock(e) === "00:17:20" && e.color === "green" && ["target-5xx", "target-health"].includes(e.gate!));
         expect(sameRound.map((e) => `${e.gate} ${e.app} ${e.result} ${e.value}`).sort()).toEqual(["target-5xx api pass 0", "target-5xx shop pass 0", "target-health api pass 3", "target-health shop pass 3"]);
-        expect(gateEvents(result, "target-5xx", "shop", "green").find((e) => clock(e) === "00:14:40")!.message).toMatch(/^shop on green: 0 target 5xx of 475 requests/);
+        expect(gateEvents(result, "target-5xx", "shop", "green").find((e) => clock(e) === "00:17:20")!.message).toMatch(/^shop on green: 0 target 5xx of 475 requests/);
     });
 
     test("a latency regression without errors: the comparison with the current color fails, the absolute p99 and 5xx pass", async () => {
@@ -100,7 +116,7 @@ describe("gate scenarios on the real gate set", () => {
         expect(gateEvents(unrelated, "workloads", undefined, "green").filter((e) => !isWarning(e)).every((e) => e.result === "pass" && /^green: 1 workloads in shop rolled out; 1 ArgoCD applications Synced and Healthy$/.test(e.message!))).toBe(true);
 
         const stuck = await runScenario("routed-rollout-stuck");
-        expect(decisive(stuck).map((e) => `${clock(e)} step ${e.step} ${e.gate} ${e.color} ${e.result}: ${e.message}`)).toEqual(["00:12:40 step 2 workloads green fail: green: deployment shop/shop: exceeded its progress deadline"]);
+        expect(decisive(stuck).map((e) => `${clock(e)} step ${e.step} ${e.gate} ${e.color} ${e.result}: ${e.message}`)).toEqual(["00:15:20 step 2 workloads green fail: green: deployment shop/shop: exceeded its progress deadline"]);
     });
 
     test("a region mismatch reads no data and no target group: never a pass, refused before any traffic moves", async () => {
@@ -121,8 +137,9 @@ describe("gate scenarios on the real gate set", () => {
         expect(blue.length).toBeGreaterThan(0);
         expect(blue.every(isWarning)).toBe(true);
         expect(brief(blue[0])).toEqual({ at: "00:04:20", step: 1, gate: "target-5xx", app: "shop", color: "blue", result: "fail", value: 0.05, threshold: 0.01 });
-        expect(result.events.filter((e) => e.type === "step-baked").map((e) => `${e.step} ${e.durationMs}`)).toEqual(["1 600000", "2 600000", "3 600000"]);
-        expect(result.elapsedMs).toBe(3 * (10 * 60_000 + 20_000));
+        // each step: its 10 minutes, then until its last minutes are published (00:10:20 → 00:11 + 2m)
+        expect(result.events.filter((e) => e.type === "step-baked").map((e) => `${e.step} ${e.durationMs}`)).toEqual(["1 760000", "2 760000", "3 760000"]);
+        expect(result.elapsedMs).toBe(3 * (20_000 + 10 * 60_000 + 160_000));
         expect(decisive(result)).toEqual([]);
     });
 

@@ -103,10 +103,12 @@ settings: { steps: [10, 50, 100], bake: 10m, interval: 1m }
         expect(baked.map((e) => [e.step, e.weights?.green])).toEqual([[2, 50], [3, 100]]);
         // config said 100 but the load balancer 50: not trusted, reported
         expect(types(result)).toContain("reconcile");
-        // 8 minutes of the 50 % bake remained, then the 100 % step (20 s update) and its 10 minutes.
+        // 8 minutes of the 50 % bake remained (to 00:08), and its last minutes are judged once published
+        // (00:08 + the 2m settle delay = 00:10); then the 100 % step (20 s update), its 10 minutes to
+        // 00:20:20, and its last minutes published at 00:21 + 2m = 00:23.
         // (The pre-check's empty traffic window is a warning, not a reason to fall back at 50 %.)
         expect(result.events.find((e) => e.type === "precheck")!.result).toBe("pass");
-        expect(result.elapsedMs).toBe(18 * 60_000 + 20_000);
+        expect(result.elapsedMs).toBe(23 * 60_000);
     });
 
     test("previous-step falls back to the last baked weight, and to 0 when it fails there too", async () => {

@@ -7,7 +7,7 @@
 import { Command, Option } from "commander";
 import { Color, COLORS } from "../../config/colors";
 import { runCutover, RunOutcome } from "../../cutover/run";
-import { parsePauseBefore } from "../../cutover/gates/set";
+import { parsePauseBefore, publicationDelay } from "../../cutover/gates/set";
 import { CutoverInputError } from "../../cutover/steps";
 import { CommandIO, processIO } from "../io";
 import { newRunId, OperatorDeps, operatorEvents, operatorSettings, realDeps, SettingsFlags, withInterrupt, engineDeps, reportOperatorFailure, addGateFlags } from "./operator";
@@ -35,7 +35,9 @@ export async function runCutoverCommand(options: CutoverCommandOptions, io: Comm
         const runId = d.runId ?? newRunId(d.clock);
         const events = operatorEvents(io, options, runId, d.clock);
         try {
-            const outcome = await runCutover({ target: options.to }, settings, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates: await d.gates(view, options.to, settings, "cutover"), stackName: options.stack }));
+            const gates = await d.gates(view, options.to, settings, "cutover");
+            const engine = { ...settings, ...publicationDelay(gates, settings.gates.values.settleDelayMs) };
+            const outcome = await runCutover({ target: options.to }, engine, engineDeps(d, { runId, events: events.sink, breakLease: options.breakLease, gates, stackName: options.stack }));
             printOutcome(io, options.json, outcome, events.sink.events);
             return outcome.exitCode;
         } finally {

@@ -359,6 +359,14 @@ export function requireTrafficGate(gates: Gate[], allowUngated: boolean, notes: 
     );
 }
 
+/**
+ * The engine's `publicationDelayMs`: with a traffic gate, a bake ends only once its last minutes are
+ * published (the settle delay); without one there is nothing to wait for.
+ */
+export function publicationDelay(gates: Gate[], settleDelayMs: number): { publicationDelayMs?: number } {
+    return gates.some((g) => g.kind === "traffic") ? { publicationDelayMs: settleDelayMs } : {};
+}
+
 /** The timing checks of the schema, applied after flags: interval and bake against the traffic gates. */
 export function checkTiming(settings: ResolvedSettings, gates: Gate[]): void {
     const traffic = gates.some((g) => g.kind === "traffic");

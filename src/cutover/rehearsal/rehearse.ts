@@ -11,7 +11,7 @@ import { COLORS, formatWeights, Weights } from "../../config/colors";
 import { parseDurationMs } from "../../config/values";
 import type { CutoverEvent, Gate } from "../contract";
 import { eventSink } from "../events";
-import { buildGates, describeGates, GateSettings, GateSources, GateStackView, requireTrafficGate, ResolvedSettings, resolveGateSettings } from "../gates/set";
+import { buildGates, describeGates, GateSettings, GateSources, GateStackView, publicationDelay, requireTrafficGate, ResolvedSettings, resolveGateSettings } from "../gates/set";
 import { sharedTrafficSource } from "../gates/traffic";
 import { CutoverSettings, RunOutcome, runCutover, runRollback } from "../run";
 import type { CutoverStore } from "../record";
@@ -120,7 +120,7 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions = {
         signal: world.interrupt.signal,
         pause: { store: world.pauses, stack: REHEARSAL_STACK },
     };
-    const settings = settingsOf(scenario);
+    const settings = { ...settingsOf(scenario), ...publicationDelay(gates, parseDurationMs(scenario.settings.settleDelay)!) };
     const outcome = scenario.command === "cutover"
         ? await runCutover({ target: scenario.to! }, settings, deps)
         : await runRollback({ force: scenario.rollback.force, watchMs: parseDurationMs(scenario.rollback.watch)!, targetHealth: world.targetHealth() }, settings, deps);
