@@ -13,7 +13,7 @@ import type { StackView } from "../cutover/model";
 import type { CutoverRecord } from "../cutover/record";
 import { resumableRecord, stepPlan } from "../cutover/run";
 import { remainingSteps } from "../cutover/steps";
-import { buildGates, checkTiming, describeGates, GateSources, GateStackView, realGateSources, requireTrafficGate } from "../cutover/gates/set";
+import { buildGates, checkTiming, describeGates, GateSources, GateStackView, publicationDelay, realGateSources, requireTrafficGate } from "../cutover/gates/set";
 import { UserInputError } from "../errors";
 import type { CutoverPlanReport, PlannedStep, PlanSettings, PreflightItem } from "./model";
 
@@ -115,10 +115,11 @@ export function cutoverPlan(input: PlanInput): { items: PreflightItem[]; plan?: 
     const all = remainingSteps({ blue: 0, green: 0 }, target, engine.steps);
     const planned = stepPlan(input.start, target, all, engine.bakeMs, resumableRecord(input.record, target));
     const steps = plannedSteps(planned, target, input.start, engine.bakeMs);
-    const minimumDurationMs = steps.reduce((sum, s) => sum + s.bakeMs, 0);
-
     const sources = input.sources ?? realGateSources(input.gateView, settings.gates.values);
     const built = buildGates(input.gateView, { settings: settings.gates, sources, now: () => Date.now() });
+    // With a traffic gate each step also waits until its last minutes are published (the engine's publicationDelay).
+    const publication = publicationDelay(built.gates, settings.gates.values.settleDelayMs).publicationDelayMs ?? 0;
+    const minimumDurationMs = steps.reduce((sum, s) => sum + s.bakeMs + publication, 0);
     const problems = startProblems(settings, built.gates, built.notes);
     const o = settings.gates.origins;
     const plan: CutoverPlanReport = {

@@ -155,7 +155,7 @@ describe("the cutover plan, with the cutover's own flags", () => {
         const human = await run({ cwd, max5xxRate: "0.02" });
         expect(human.code).toBe(0);
         expect(human.stdout).toContain(
-            "✓ Cutover plan: blue 100% / green 0% (stack config); cutover to green: 0% → 10% → 50% → 100%; steps 10,50,100 (stack config), bake 10m per step (stack config), checks every 1m (default), on failure abort (default); at least 30m\n",
+            "✓ Cutover plan: blue 100% / green 0% (stack config); cutover to green: 0% → 10% → 50% → 100%; steps 10,50,100 (stack config), bake 10m per step (stack config), checks every 1m (default), on failure abort (default); at least 36m\n",
         );
         expect(human.stdout).toContain("✓ Cutover reads AWS with: AWS region eu-west-1 (from the stack), credentials from the default chain (no aws:profile)\n");
         expect(human.stdout).toContain("✓ Cutover gate: target-5xx [traffic]: HTTPCode_Target_5XX_Count / RequestCount per app ≤ 2.00% (max5xxRate, flag)");
@@ -165,7 +165,7 @@ describe("the cutover plan, with the cutover's own flags", () => {
                 "  step 1: blue 90% / green 10%, bake 10m, checks every 1m",
                 "  step 2: blue 50% / green 50%, bake 10m, checks every 1m",
                 "  step 3: blue 0% / green 100%, bake 10m, checks every 1m",
-                "  at least 30m when every check passes; on failure abort",
+                "  at least 36m when every check passes; on failure abort",
             ].join("\n"),
         );
         const json = JSON.parse((await run({ cwd, json: true, steps: "25,100", onFailure: "previous-step" })).stdout);
@@ -180,7 +180,7 @@ describe("the cutover plan, with the cutover's own flags", () => {
                 { step: 2, weights: { blue: 0, green: 100 }, percent: 100, bakeMs: 600_000 },
             ],
             settings: { steps: { value: [25, 100], origin: "flag" }, bake: { value: "10m", origin: "stack config" }, interval: { value: "1m", origin: "default" }, onFailure: { value: "previous-step", origin: "flag" } },
-            minimumDurationMs: 1_200_000,
+            minimumDurationMs: 2 * (600_000 + 120_000), // each step's bake, then 2m until its last minutes are published
             problems: [],
         });
         expect(json.plan.gates.map((g: { name: string; kind: string }) => `${g.name} ${g.kind}`)).toEqual([
