@@ -19,6 +19,8 @@ export interface GateCheck {
     gate: string;
     app?: string;
     color?: Color;
+    /** What a gate that judges several figures per app and color measured (compare-colors: "5xx", "p99"); judged apart. */
+    measure?: string;
     result: CheckResult;
     /** The measured figure (a rate, a count, milliseconds), when there is one. */
     value?: number;

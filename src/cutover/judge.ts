@@ -21,7 +21,7 @@ export interface RoundVerdict {
     failures: GateCheck[];
 }
 
-const keyOf = (c: GateCheck) => `${c.gate}\u0000${c.app ?? ""}\u0000${c.color ?? ""}`;
+const keyOf = (c: GateCheck) => `${c.gate}\u0000${c.app ?? ""}\u0000${c.color ?? ""}\u0000${c.measure ?? ""}`;
 
 export class StepJudge {
     private readonly errorsInARow = new Map<string, number>();

@@ -86,3 +86,21 @@ describe("step planning and fallbacks", () => {
         expect(remainingSteps({ blue: 50, green: 50 }, "green", [50, 10, 100])).toEqual([100]);
     });
 });
+
+describe("one gate, several measures per app and color (compare-colors: 5xx and p99)", () => {
+    const measured = (measure: string, result: CheckResult): GateCheck => ({ gate: "compare-colors", app: "shop", color: "green", measure, result, message: `${measure} ${result}` });
+
+    test("a measure that is never conclusive is not made up for by another one passing", () => {
+        const judge = new StepJudge(limits);
+        for (let i = 0; i < 6; i++) judge.observe([measured("5xx", "inconclusive"), measured("p99", "pass")]);
+        expect(judge.enoughConclusive()).toBe(false);
+        expect(judge.shortOfPasses()).toEqual(["compare-colors shop green 5xx passed 0/6"]);
+    });
+
+    test("errors in a row are counted per measure: another measure's pass does not reset them", () => {
+        const judge = new StepJudge(limits);
+        let verdict = { failed: false };
+        for (let i = 0; i < 4; i++) verdict = judge.observe([measured("5xx", "error"), measured("p99", "pass")]);
+        expect(verdict.failed).toBe(true);
+    });
+});

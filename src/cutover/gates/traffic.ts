@@ -194,6 +194,8 @@ export function p99LatencyGate(deps: TrafficGateDeps): Gate {
     return perAppGate("p99-latency", `TargetResponseTime p99 per app ≤ ${s.maxP99Ms} ms (maxP99Ms, ${from(deps, "maxP99Ms")})`, deps, (t, st) => judgeP99(t, st.maxP99Ms, st.minRequests));
 }
 
+const COMPARED = ["5xx", "p99"] as const;
+
 /** Both colors of each app over the same minutes: the candidate may not be much worse than the current color. */
 export function colorComparisonGate(deps: TrafficGateDeps): Gate {
     const s = deps.settings;
@@ -212,16 +214,19 @@ export function colorComparisonGate(deps: TrafficGateDeps): Gate {
                     const base = { gate: name, app, color: candidate };
                     if (context.weights[candidate] === 0) return [notJudged(name, app, candidate, 0)];
                     if (context.weights[current] === 0 || candidate === current) return [{ ...base, result: "inconclusive", warning: true, message: `${app}: ${current} carries no traffic, nothing to compare ${candidate} with` }];
-                    if (window.minutes === 0) return [{ ...base, ...noMinuteYet(name, window, s.settleDelayMs, context.phase) }];
+                    // Each measure is judged apart (StepJudge keys on it), so each gets its own check.
+                    const perMeasure = (c: GateCheck): GateCheck[] => COMPARED.map((measure) => ({ ...c, measure }));
+                    if (window.minutes === 0) return perMeasure({ ...base, ...noMinuteYet(name, window, s.settleDelayMs, context.phase) });
                     try {
                         const [cand, cur] = await Promise.all([candidate, current].map(async (c) => trafficTotals(await deps.source.appMinutes(app, c, window.start, window.end))));
-                        return [judgeRelative5xx(cand, cur, s.maxRelative5xx, s.minRequests), judgeRelativeP99(cand, cur, s.maxRelativeP99, s.minRequests)].map((j) => ({
+                        const judged = [{ measure: "5xx", ...judgeRelative5xx(cand, cur, s.maxRelative5xx, s.minRequests) }, { measure: "p99", ...judgeRelativeP99(cand, cur, s.maxRelativeP99, s.minRequests) }];
+                        return judged.map((j) => ({
                             ...base,
                             ...j,
                             message: `${app} ${candidate} vs ${current}: ${j.message} (${label})`,
                         }));
                     } catch (err) {
-                        return [{ ...base, result: "error", message: `${app}: could not read the metrics: ${errorText(err)}` }];
+                        return perMeasure({ ...base, result: "error", message: `${app}: could not read the metrics: ${errorText(err)}` });
                     }
                 }),
             );
