@@ -3,10 +3,8 @@
  * record: conditional decisions (a race has one winner, an older pause's decision never resolves a
  * newer one, a pause whose run is gone is refused) and the real engine pausing on it.
  */
-import { AddressInfo } from "net";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite");
+import { localDynamo } from "../helpers/local-dynamo";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { runPromoteCommand } from "../../src/cli/commands/promote";
 import { DynamoPauseStore } from "../../src/cutover/dynamo-pause-store";
 import { DynamoCutoverStore } from "../../src/cutover/dynamo-store";
@@ -16,29 +14,8 @@ import { rehearsalGates } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
 import { SimulatedWorld } from "../../src/cutover/rehearsal/world";
 
-let server: { listen: (port: number, cb: () => void) => void; close: (cb: () => void) => void; address: () => AddressInfo };
-let client: DynamoDBClient;
-let tableNo = 0;
-
-beforeAll(async () => {
-    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, resolve));
-    client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${server.address().port}`, region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-});
-afterAll(async () => {
-    client.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-async function table(): Promise<string> {
-    const name = `prod-pause-${++tableNo}`;
-    await client.send(new CreateTableCommand({
-        TableName: name, BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
-    }));
-    return name;
-}
+const dynamo = localDynamo("prod-pause");
+const table = () => dynamo.table();
 
 const T0 = Date.parse("2026-11-27T23:00:00Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -47,9 +24,9 @@ const lease = (runId: string, minutes = 5): Lease => ({ owner: "ops", host: "ci"
 /** A table where `run-1` holds the lease (5 minutes) and waits before 50%. */
 async function pausedTable() {
     const name = await table();
-    const cutover = new DynamoCutoverStore(client, name);
+    const cutover = new DynamoCutoverStore(dynamo.client, name);
     await cutover.acquireLease(lease("run-1"), at(0), false);
-    const store = new DynamoPauseStore(client, name);
+    const store = new DynamoPauseStore(dynamo.client, name);
     await store.begin({ stack: "prod", runId: "run-1", waiter: "ops@ci", percent: 50, step: 2, since: at(0).toISOString() });
     return { name, cutover, store };
 }
@@ -57,18 +34,18 @@ async function pausedTable() {
 describe("the pause record in DynamoDB (dynalite)", () => {
     test("a pause is its own item beside the lease: another machine reads it and promotes it", async () => {
         const { name, store } = await pausedTable();
-        const other = new DynamoPauseStore(client, name);
+        const other = new DynamoPauseStore(dynamo.client, name);
         expect(await other.read()).toEqual({ stack: "prod", runId: "run-1", waiter: "ops@ci", percent: 50, step: 2, state: "waiting", since: at(0).toISOString() });
         expect(await other.decide("prod", { runId: "run-1", percent: 50 }, "promoted", "ana@laptop", at(1))).toMatchObject({ state: "promoted", by: "ana@laptop", at: at(1).toISOString() });
         expect(await store.read()).toMatchObject({ state: "promoted", by: "ana@laptop" });
-        const leaseItem = await client.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "lease" }, sk: { S: "lease" } }, ConsistentRead: true }));
+        const leaseItem = await dynamo.client.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "lease" }, sk: { S: "lease" } }, ConsistentRead: true }));
         expect(leaseItem.Item?.runId?.S).toBe("run-1"); // the lease is untouched
     });
 
     test("two operators deciding at once: exactly one wins, the other is told who decided", async () => {
         const { name } = await pausedTable();
-        const a = new DynamoPauseStore(client, name);
-        const b = new DynamoPauseStore(client, name);
+        const a = new DynamoPauseStore(dynamo.client, name);
+        const b = new DynamoPauseStore(dynamo.client, name);
         const results = await Promise.allSettled([
             a.decide("prod", { runId: "run-1", percent: 50 }, "promoted", "ana@laptop", at(1)),
             b.decide("prod", { runId: "run-1", percent: 50 }, "aborted", "bo@ci", at(1)),
@@ -86,7 +63,7 @@ describe("the pause record in DynamoDB (dynalite)", () => {
         const { name, cutover, store } = await pausedTable();
         await store.end("prod", { runId: "run-1", percent: 50 }, "interrupted", "Ctrl-C", at(2));
         await cutover.releaseLease("run-1");
-        const next = new DynamoCutoverStore(client, name);
+        const next = new DynamoCutoverStore(dynamo.client, name);
         await next.acquireLease(lease("run-2", 30), at(3), false);
         await store.begin({ stack: "prod", runId: "run-2", waiter: "ops@ci", percent: 50, step: 2, since: at(3).toISOString() });
         await expect(store.decide("prod", { runId: "run-1", percent: 50 }, "promoted", "ana@laptop", at(4))).rejects.toThrow(NoPauseError);
@@ -99,7 +76,7 @@ describe("the pause record in DynamoDB (dynalite)", () => {
 
     test("a decision while no cutover waits: nothing recorded, an expired or released lease refuses the stale pause", async () => {
         const name = await table();
-        const store = new DynamoPauseStore(client, name);
+        const store = new DynamoPauseStore(dynamo.client, name);
         const { out, io } = capture();
         expect(await runPromoteCommand({ stack: "prod", abort: false, json: false, cwd: "." }, io, { store, who: "ana@laptop", now: () => at(1) })).toBe(1);
         expect(out.stderr).toBe("bluegreen promote: no cutover of stack prod is paused: nothing to promote\n");
@@ -117,8 +94,8 @@ describe("the pause record in DynamoDB (dynalite)", () => {
         const name = await table();
         const scenario = parseScenario("command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\napps: [shop]\nsettings: { steps: [50, 100], bake: 10m, interval: 1m }\npauseBefore: [100]\ndecisions: [{ at: 1m, action: promote }]");
         const world = new SimulatedWorld(scenario);
-        const pauses = new DynamoPauseStore(client, name);
-        const operator = new DynamoPauseStore(client, name);
+        const pauses = new DynamoPauseStore(dynamo.client, name);
+        const operator = new DynamoPauseStore(dynamo.client, name);
         let promotedAt: number | undefined;
         // An operator on another machine promotes once the pause shows up, 2 simulated minutes later.
         const sleep = world.clock.sleep.bind(world.clock);
@@ -136,7 +113,7 @@ describe("the pause record in DynamoDB (dynalite)", () => {
         const events = eventSink({ run: "run-9", now: () => world.clock.now() });
         const outcome = await runCutover({ target: "green" }, settingsOf(scenario), {
             stack: world.stack(), live: world.live(), gates: rehearsalGates(world, scenario), clock: world.clock,
-            store: new DynamoCutoverStore(client, name), events, runId: "run-9", identity: { owner: "ops", host: "ci" }, pause: { store: pauses, stack: "prod" },
+            store: new DynamoCutoverStore(dynamo.client, name), events, runId: "run-9", identity: { owner: "ops", host: "ci" }, pause: { store: pauses, stack: "prod" },
         });
         expect(outcome.status).toBe("completed");
         expect(promotedAt).toBeDefined();

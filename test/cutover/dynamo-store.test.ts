@@ -1,33 +1,9 @@
-import { AddressInfo } from "net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite");
+import { localDynamo } from "../helpers/local-dynamo";
 import { DynamoCutoverStore, LeaseLostError } from "../../src/cutover/dynamo-store";
 import type { CutoverRecord, Lease } from "../../src/cutover/record";
 
-let server: { listen: (port: number, cb: () => void) => void; close: (cb: () => void) => void; address: () => AddressInfo };
-let client: DynamoDBClient;
-let tableNo = 0;
-
-beforeAll(async () => {
-    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, resolve));
-    client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${server.address().port}`, region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-});
-afterAll(async () => {
-    client.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-async function table(): Promise<string> {
-    const name = `prod-cutover-${++tableNo}`;
-    await client.send(new CreateTableCommand({
-        TableName: name, BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
-    }));
-    return name;
-}
+const dynamo = localDynamo("prod-cutover");
+const table = () => dynamo.table();
 
 const T0 = Date.parse("2026-11-27T23:00:00Z");
 const lease = (runId: string, owner: string, minutes = 5): Lease => ({ owner, host: `${owner}-laptop`, runId, command: "cutover", startedAt: new Date(T0).toISOString(), expiresAt: new Date(T0 + minutes * 60_000).toISOString() });
@@ -36,8 +12,8 @@ const record = (runId: string, step: number): CutoverRecord => ({ runId, command
 describe("the lease and record in DynamoDB (dynalite)", () => {
     test("two engines racing for the lease: exactly one gets it, the other is told who holds it", async () => {
         const name = await table();
-        const a = new DynamoCutoverStore(client, name);
-        const b = new DynamoCutoverStore(client, name);
+        const a = new DynamoCutoverStore(dynamo.client, name);
+        const b = new DynamoCutoverStore(dynamo.client, name);
         const results = await Promise.all([a.acquireLease(lease("run-a", "alice"), new Date(T0), false), b.acquireLease(lease("run-b", "bob"), new Date(T0), false)]);
         expect(results.filter((r) => r.ok)).toHaveLength(1);
         const loser = results.find((r) => !r.ok)!;
@@ -47,8 +23,8 @@ describe("the lease and record in DynamoDB (dynalite)", () => {
 
     test("a live lease is not taken even with --break-lease; a stale one only with it", async () => {
         const name = await table();
-        const a = new DynamoCutoverStore(client, name);
-        const b = new DynamoCutoverStore(client, name);
+        const a = new DynamoCutoverStore(dynamo.client, name);
+        const b = new DynamoCutoverStore(dynamo.client, name);
         expect((await a.acquireLease(lease("run-a", "alice"), new Date(T0), false)).ok).toBe(true);
         expect(await b.acquireLease(lease("run-b", "bob"), new Date(T0 + 60_000), true)).toMatchObject({ ok: false, stale: false, holder: { owner: "alice", startedAt: new Date(T0).toISOString() } });
         const later = new Date(T0 + 10 * 60_000);
@@ -63,10 +39,10 @@ describe("the lease and record in DynamoDB (dynalite)", () => {
 
     test("renew extends our lease; release frees it for the next run; events are appended", async () => {
         const name = await table();
-        const a = new DynamoCutoverStore(client, name);
+        const a = new DynamoCutoverStore(dynamo.client, name);
         await a.acquireLease(lease("run-a", "alice"), new Date(T0), false);
         expect(await a.renewLease("run-a", new Date(T0 + 30 * 60_000).toISOString())).toBe(true);
-        const b = new DynamoCutoverStore(client, name);
+        const b = new DynamoCutoverStore(dynamo.client, name);
         expect(await b.acquireLease(lease("run-b", "bob"), new Date(T0 + 10 * 60_000), true)).toMatchObject({ ok: false, stale: false });
         await a.appendEvents("run-a", [{ ts: new Date(T0).toISOString(), run: "run-a", type: "start" }]);
         await a.releaseLease("run-a");
@@ -78,16 +54,16 @@ describe("the lease and record in DynamoDB (dynalite)", () => {
 describe("who holds the lease, read only (preflight --live)", () => {
     test("none on a new table; the holder with its expiry while held; none again after release, the fence kept", async () => {
         const name = await table();
-        const reader = new DynamoCutoverStore(client, name);
+        const reader = new DynamoCutoverStore(dynamo.client, name);
         expect(await reader.readLease()).toBeUndefined();
-        const engine = new DynamoCutoverStore(client, name);
+        const engine = new DynamoCutoverStore(dynamo.client, name);
         await engine.acquireLease(lease("r1", "alice"), new Date(T0), false);
         await engine.renewLease("r1", new Date(T0 + 9 * 60_000).toISOString());
         expect(await reader.readLease()).toEqual({ ...lease("r1", "alice"), expiresAt: new Date(T0 + 9 * 60_000).toISOString() });
         await engine.releaseLease("r1");
         expect(await reader.readLease()).toBeUndefined();
         // Reading changed nothing: the next engine still gets the lease.
-        expect(await new DynamoCutoverStore(client, name).acquireLease(lease("r2", "bob"), new Date(T0), false)).toMatchObject({ ok: true });
+        expect(await new DynamoCutoverStore(dynamo.client, name).acquireLease(lease("r2", "bob"), new Date(T0), false)).toMatchObject({ ok: true });
     });
 });
 
@@ -96,8 +72,8 @@ describe("two engines on one table", () => {
         const { rehearse, rehearsalGates } = await import("../../src/cutover/rehearsal/rehearse");
         const { parseScenario } = await import("../../src/cutover/rehearsal/scenario");
         const name = await table();
-        const oldEngine = new DynamoCutoverStore(client, name);
-        const newEngine = new DynamoCutoverStore(client, name);
+        const oldEngine = new DynamoCutoverStore(dynamo.client, name);
+        const newEngine = new DynamoCutoverStore(dynamo.client, name);
         const scenario = parseScenario("command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\nsettings: { bake: 10m, interval: 1m }");
         let broke = false;
         const result = await rehearse(scenario, {
@@ -132,7 +108,7 @@ describe("rollback --direct without Pulumi", () => {
         const { directDeps } = await import("../../src/cli/commands/operator");
         const name = await table();
         const tg = (c: string) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-${c}/0${c === "blue" ? "a" : "b"}`;
-        const seed = new DynamoCutoverStore(client, name);
+        const seed = new DynamoCutoverStore(dynamo.client, name);
         await seed.acquireLease(lease("cut-1", "alice"), new Date(T0), false);
         await seed.writeRecord({ ...record("cut-1", 3), phase: "completed", verifiedWeights: { blue: 0, green: 100 }, rules: [{ app: "shop", ruleArn: "rule-shop", targetGroupArns: { blue: tg("blue"), green: tg("green") } }] });
         await seed.releaseLease("cut-1");
@@ -145,7 +121,7 @@ describe("rollback --direct without Pulumi", () => {
         });
         elb.on(elbv2.DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: "10.0.0.1" }, TargetHealth: { State: "healthy" } }] });
         const env = { ...process.env };
-        process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${server.address().port}`;
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
         process.env.AWS_ACCESS_KEY_ID = "test";
         process.env.AWS_SECRET_ACCESS_KEY = "test";
         process.env.PATH = "/nonexistent"; // no pulumi anywhere
