@@ -13,11 +13,11 @@ import { buildProgram } from "../../src/cli/main";
 import { parseEvents } from "../../src/report/events";
 import { markersOf } from "../../src/report/model";
 import { rehearsalGates, rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
-import { parseScenario, readScenario } from "../../src/cutover/rehearsal/scenario";
+import { parseScenario } from "../../src/cutover/rehearsal/scenario";
+import { runScenario } from "./scenario-runner";
 import { REHEARSAL_EPOCH, SimulatedWorld } from "../../src/cutover/rehearsal/world";
 
-const dir = path.join(__dirname, "scenarios");
-const run = (name: string) => rehearse(readScenario(path.join(dir, `${name}.yaml`)));
+const run = runScenario;
 const at = (minutes: number) => new Date(REHEARSAL_EPOCH + minutes * 60_000).toISOString();
 const ofType = (r: RehearsalResult, type: string) => r.events.filter((e) => e.type === type);
 /** When the load balancer was seen at a weight on green (the verify events). */
