@@ -10,7 +10,8 @@ function swc(syntax) {
 }
 
 module.exports = {
-  testEnvironment: "node",
+  // jest's node environment, plus disabling the AsyncLocalStorage each file's runner leaves enabled (see the file).
+  testEnvironment: "<rootDir>/test/helpers/jest-environment.js",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/test/e2e/"],
@@ -32,11 +33,5 @@ module.exports = {
   testTimeout: 180000,
   // One worker per core (jest defaults to cores - 1, which is 1 on the 2-core CI machine).
   maxWorkers: "100%",
-  // Test files leave memory behind in their worker (module graphs held by process-wide listeners and
-  // timers of the SDKs), so a worker that ran 40 files collects garbage in a 1.5 GB heap: measured, the
-  // 50-app weight-shift file took 49–55 s there against 14 s in a fresh worker, and a cold run (CI: no
-  // timing cache, so jest's order puts the heavy files last) took 153 s instead of 100 s. A worker whose
-  // heap is over this after a file is replaced before the next one.
-  workerIdleMemoryLimit: "400MB",
   reporters: ["default", "<rootDir>/test/summary-reporter.js"],
 };
