@@ -32,10 +32,9 @@ describe("planSubnets", () => {
             const plan = planSubnets(cidr, azs);
             expect(plan).toHaveLength(azs);
             const all = plan.flatMap((p) => [p.privateCidr, p.publicCidr]);
-            for (const subnet of all) expect(cidrContains(cidr, subnet)).toBe(true);
-            for (let i = 0; i < all.length; i++) {
-                for (let j = i + 1; j < all.length; j++) expect(cidrsOverlap(all[i], all[j])).toBe(false);
-            }
+            expect(all.filter((subnet) => !cidrContains(cidr, subnet))).toEqual([]);
+            const overlapping = all.flatMap((a, i) => all.slice(i + 1).filter((b) => cidrsOverlap(a, b)).map((b) => `${a} ${b}`));
+            expect(overlapping).toEqual([]);
         }));
     });
 });

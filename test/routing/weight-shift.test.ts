@@ -40,12 +40,12 @@ describe.each([
     });
 
     test("protect follows the weights: a color's target groups are protected exactly while it has traffic", () => {
-        plans.forEach((plan, stage) => {
-            for (const group of plan.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup")) {
-                const color = group.name.endsWith("-blue") ? "blue" : "green";
-                expect(group.protect).toBe(STAGES[stage][color] > 0);
-            }
-        });
+        const wrong = plans.flatMap((plan, stage) => plan.resources
+            .filter((r) => r.type === "aws:lb/targetGroup:TargetGroup")
+            .filter((group) => group.protect !== STAGES[stage][group.name.endsWith("-blue") ? "blue" : "green"] > 0)
+            .map((group) => `stage ${stage}: ${group.name} protect=${group.protect}`));
+        expect(wrong).toEqual([]);
+        expect(plans.flatMap((plan) => plan.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup"))).toHaveLength(STAGES.length * count * 2);
     });
 
     test("the verification rules follow the candidate color and are among the URNs to target", () => {
