@@ -67,13 +67,26 @@ child.on("error", (e) => { process.stderr.write("bluegreen: cannot run pulumi: "
 child.on("exit", (code, signal) => process.exit(code === null ? 1 : code));
 `;
 
-/** Writes the shim into a private directory laid out as a Pulumi install root (root/bin/pulumi). */
-function shimRoot(): string {
+let shim: string | undefined;
+
+/**
+ * Writes the shim into a private directory laid out as a Pulumi install root (root/bin/pulumi): one
+ * per process (a cutover selects its stack more than once), removed when the process exits.
+ */
+export function shimRoot(): string {
+    if (shim && fs.existsSync(path.join(shim, "bin", "pulumi"))) return shim;
     const root = fs.mkdtempSync(path.join(require("os").tmpdir(), "bluegreen-pulumi-"));
     fs.mkdirSync(path.join(root, "bin"));
-    const target = path.join(root, "bin", "pulumi");
-    fs.writeFileSync(target, PULUMI_SHIM, { mode: 0o755 });
+    fs.writeFileSync(path.join(root, "bin", "pulumi"), PULUMI_SHIM, { mode: 0o755 });
+    if (!shim) process.once("exit", removeShimRoot);
+    shim = root;
     return root;
+}
+
+/** Removes the shim's directory (run at exit; a later `shimRoot()` writes a new one). */
+export function removeShimRoot(): void {
+    if (shim) fs.rmSync(shim, { recursive: true, force: true });
+    shim = undefined;
 }
 
 export interface SelectOptions {

@@ -2,7 +2,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findPulumi, PulumiMissingError, PulumiStackOperations, PULUMI_SHIM } from "../../src/cutover/automation";
+import { findPulumi, PulumiMissingError, PulumiStackOperations, PULUMI_SHIM, removeShimRoot, shimRoot } from "../../src/cutover/automation";
+import { tempDir } from "../helpers/temp-dir";
 
 const fakeDir = path.join(__dirname, "fake-pulumi");
 const projectDir = path.join(__dirname, "..", "..");
@@ -10,17 +11,37 @@ let log: string;
 const saved = { ...process.env };
 
 beforeEach(() => {
-    log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-")), "calls.ndjson");
+    log = path.join(tempDir("fake-pulumi-"), "calls.ndjson");
     process.env.BLUEGREEN_FAKE_LOG = log;
     process.env.PATH = `${fakeDir}${path.delimiter}${saved.PATH}`;
 });
 afterEach(() => {
     process.env = { ...saved };
+    fs.rmSync(path.dirname(log), { recursive: true, force: true });
 });
 
 const calls = () => fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string> });
 
 describe("the Automation API adapter against a fake pulumi", () => {
+    afterAll(removeShimRoot);
+
+    test("one shim directory per process, shared by every stack selected, removed when the process exits", async () => {
+        const root = shimRoot();
+        const shims = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("bluegreen-pulumi-"));
+        const before = shims();
+        await PulumiStackOperations.select("acme/bluegreen/prod", projectDir, { readOnly: true });
+        await PulumiStackOperations.select("prod", projectDir);
+        expect(shims().filter((name) => !before.includes(name))).toEqual([]);
+        expect(shimRoot()).toBe(root);
+        expect(fs.readFileSync(path.join(root, "bin", "pulumi"), "utf8")).toBe(PULUMI_SHIM);
+        expect(process.listeners("exit")).toContain(removeShimRoot);
+        removeShimRoot();
+        expect(fs.existsSync(root)).toBe(false);
+        const again = shimRoot();
+        expect(again).not.toBe(root);
+        expect(fs.existsSync(path.join(again, "bin", "pulumi"))).toBe(true);
+    });
+
     test("without pulumi on PATH: a plain message saying how to install it", () => {
         expect(() => findPulumi({ PATH: "/nonexistent" })).toThrow(PulumiMissingError);
         expect(() => findPulumi({ PATH: "/nonexistent" })).toThrow(/not on PATH: install it \(https:\/\/www\.pulumi\.com\/docs\/install\//);
@@ -50,7 +71,7 @@ describe("the Automation API adapter against a fake pulumi", () => {
     });
 
     test("the shim ignores Ctrl-C: the update it runs finishes and its exit code comes through", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shim-"));
+        const dir = tempDir("shim-");
         const shim = path.join(dir, "pulumi");
         fs.writeFileSync(shim, PULUMI_SHIM, { mode: 0o755 });
         const marker = path.join(dir, "go");
