@@ -5,7 +5,6 @@
  * no network at all; the offline plan names each CRD's lock entry.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { runAddonsLock } from "../../src/cli/commands/addons-lock";
@@ -18,9 +17,10 @@ import { crdObject } from "../crd/builders";
 import { startServer, TestServer } from "../crd/sources/server";
 import { chartArchive, indexYaml, sha256 } from "../crd/sources/charts";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
+import { tempDir } from "../helpers/temp-dir";
 
 const crd = (name: string, description = "x") => crdObject({ name, versions: [{ schema: { type: "object", description } }] });
-const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const tmp = (prefix: string) => tempDir(prefix);
 const captured = () => {
     const out: string[] = [];
     return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) }, text: () => out.join("") };

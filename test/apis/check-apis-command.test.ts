@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CheckApisOptions, runCheckApisCommand } from "../../src/cli/commands/check-apis";
+import { tempDir as emptyTempDir } from "../helpers/temp-dir";
 
 const fixtures = path.join(__dirname, "fixtures");
 
@@ -16,7 +17,7 @@ async function run(options: Partial<CheckApisOptions>, stdin = "") {
 }
 
 function tempDir(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-apis-"));
+    const dir = emptyTempDir("bluegreen-apis-");
     for (const [name, text] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
         fs.writeFileSync(path.join(dir, name), text);

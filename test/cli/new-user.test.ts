@@ -3,7 +3,6 @@
  * is run through the command as the user ran it, and asserts what they should see instead.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { EventEmitter } from "events";
 import * as yaml from "js-yaml";
@@ -14,6 +13,7 @@ import { buildProgram } from "../../src/cli/main";
 import { pipeSafeWriter } from "../../src/cli/io";
 import { defaultKubeconfigProblem } from "../../src/crd/sources/kube";
 import { crdObject } from "../crd/builders";
+import { tempDir as emptyTempDir } from "../helpers/temp-dir";
 
 const projectDir = path.join(__dirname, "..", "..");
 
@@ -23,7 +23,7 @@ function capture() {
 }
 
 function tempDir(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-newuser-"));
+    const dir = emptyTempDir("bluegreen-newuser-");
     for (const [name, text] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
         fs.writeFileSync(path.join(dir, name), text);

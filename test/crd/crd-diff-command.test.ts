@@ -1,9 +1,9 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { failsAt, runCrdDiff, SourceLoader } from "../../src/cli/commands/crd-diff";
 import { CrdSourceError } from "../../src/crd/sources/types";
 import { crdObject, mutatedSchema } from "./builders";
+import { tempDir } from "../helpers/temp-dir";
 
 const sources: Record<string, Array<Record<string, unknown>>> = {
     base: [crdObject()],
@@ -59,7 +59,7 @@ describe("bluegreen crd-diff", () => {
     });
 
     test("--rules moves a rule to another class", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-rules-"));
+        const dir = tempDir("bluegreen-rules-");
         const rules = path.join(dir, "rules.yaml");
         fs.writeFileSync(rules, "rules:\n  enum-value-added: breaking\n");
         const { code, stdout } = await run("base", "enumAdded", { rules, json: true });

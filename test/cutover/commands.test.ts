@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runCutoverCommand, CutoverCommandOptions } from "../../src/cli/commands/cutover";
 import { operatorSettings, OperatorDeps } from "../../src/cli/commands/operator";
@@ -10,6 +9,7 @@ import { stackView as viewFromOutputs } from "../../src/cutover/automation";
 import { rehearsalGates } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
 import { SimulatedWorld } from "../../src/cutover/rehearsal/world";
+import { tempDir } from "../helpers/temp-dir";
 
 const projectDir = path.join(__dirname, "..", "..");
 
@@ -117,7 +117,7 @@ describe("bluegreen cutover / rollback / status / rehearse commands", () => {
     });
 
     test("rehearse: --json report, exit code of the run, exit 2 with the path of a mistake", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rehearse-"));
+        const dir = tempDir("rehearse-");
         const good = path.join(dir, "good.yaml");
         fs.writeFileSync(good, "command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\n");
         const ok = io();

@@ -4,7 +4,6 @@
  * engine gives green no weight while its targets are not healthy (pre-check and bake).
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { GetMetricDataCommand, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand, TargetHealthStateEnum } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -20,6 +19,7 @@ import { judgeAliasHealth } from "../../src/cutover/gates/alias-health";
 import { DnsTargetError } from "../../src/cutover/gates/dns-targets";
 import { buildGates, describeGates, dnsTargetHealthSource, realGateSources, requireTrafficGate, resolveGateView } from "../../src/cutover/gates/set";
 import { alias, BLUE_LB, BLUE_TG, clients, cloudwatch, context, dnsGates, dnsView, elb, GREEN_API_TG, GREEN_LB, GREEN_TG, hostRule, OTHER_TG, serve, settings, world, ZONE } from "./dns-world";
+import { tempDir } from "../helpers/temp-dir";
 
 describe("the gate set in dns mode", () => {
     test("the same traffic and health gates as alb mode are active, with the load balancer each color resolved to", async () => {
@@ -244,7 +244,7 @@ describe("Route 53's view of each color's load balancer (alias records with Eval
 });
 
 test("the gates read AWS with the stack file's aws:profile, not the shell's default", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-profile-"));
+    const dir = tempDir("bluegreen-profile-");
     fs.mkdirSync(path.join(dir, "stacks"));
     fs.writeFileSync(path.join(dir, "stacks", "Pulumi.prod.yaml"), "config:\n  aws:region: eu-west-1\n  aws:profile: prod-admin\n");
     fs.writeFileSync(path.join(dir, "stacks", "Pulumi.dev.yaml"), "config:\n  aws:region: eu-west-1\n");

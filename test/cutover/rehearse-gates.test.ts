@@ -6,13 +6,13 @@
  * scenario (requests per minute × weight, error rates, minutes in the window), never read back.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runRehearseCommand } from "../../src/cli/commands/rehearse";
 import type { CutoverEvent } from "../../src/cutover/contract";
 import { rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
 import { expectSafeEnd, runScenario } from "./scenario-runner";
+import { tempDir } from "../helpers/temp-dir";
 
 const gateEvents = (r: RehearsalResult, gate: string, app?: string, color?: string) =>
     r.events.filter((e) => e.type === "gate" && e.gate === gate && (app === undefined || e.app === app) && (color === undefined || e.color === color));
@@ -195,7 +195,7 @@ describe("the gate set of a rehearsal is the cutover's", () => {
     test("without a traffic gate (the stack gives no region) the rehearsal is refused like a cutover, exit 2; --allow-ungated runs on health and workloads", async () => {
         const text = "command: cutover\nto: green\nstart: { weights: { blue: 100, green: 0 } }\napps: [shop]\nregions: { stack: null }\n";
         await expect(rehearse(parseScenario(text))).rejects.toThrow(/^no traffic gate is active \(the stack gives no region \(output region \/ aws:region\).*pass --allow-ungated/);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rehearse-ungated-"));
+        const dir = tempDir("rehearse-ungated-");
         const file = path.join(dir, "s.yaml");
         fs.writeFileSync(file, text);
         const out = { stdout: "", stderr: "" };

@@ -1,15 +1,14 @@
 /** `bluegreen nodes drain` as an operator runs it: the old group found from the stack file, the report, exit codes. */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { kubeClients, runNodesDrainCommand } from "../../src/cli/commands/nodes";
 import { UserInputError } from "../../src/errors";
 import { deployment, emptyCluster, fakeClock, FakeKubeServer, node, pod, startFakeKube } from "../helpers/fake-kube-api";
+import { tempDir } from "../helpers/temp-dir";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-drain-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("bluegreen-drain-");
 
 function writeStack(replacement?: Record<string, unknown>) {
     const group = { name: "system", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 2, maxSize: 3, version: "1.32", ...(replacement ? { replacement } : {}) };

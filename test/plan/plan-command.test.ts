@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { deployEnvironment } from "../../components/environment";
 import { runPlanCommand } from "../../src/cli/commands/plan";
+import { tempDir } from "../helpers/temp-dir";
 
 const projectDir = path.join(__dirname, "..", "..");
 
@@ -41,7 +41,7 @@ describe("bluegreen plan", () => {
     });
 
     test("--against compares two stack files; --json gives the same as JSON", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-plan-"));
+        const dir = tempDir("bluegreen-plan-");
         const other = path.join(dir, "Pulumi.dev-next.yaml");
         const text = fs.readFileSync(path.join(projectDir, "stacks", "Pulumi.dev.yaml"), "utf8").replace("instanceTypes: [m7i.large]", "instanceTypes: [m7i.xlarge]");
         fs.writeFileSync(other, text);

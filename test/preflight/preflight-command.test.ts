@@ -1,15 +1,15 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { PreflightCommandOptions, runPreflightCommand } from "../../src/cli/commands/preflight";
 import { parsePreviousDeployment } from "../../src/preflight";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
 import { albRouting, routedApp, ZONE } from "../routing/fixtures";
+import { tempDir } from "../helpers/temp-dir";
 
 /** A project directory with stacks/Pulumi.<stack>.yaml holding the given `bluegreen:` values. */
 function project(stacks: Record<string, Record<string, unknown>>, files: Record<string, string> = {}): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-preflight-"));
+    const dir = tempDir("bluegreen-preflight-");
     fs.mkdirSync(path.join(dir, "stacks"));
     for (const [stack, values] of Object.entries(stacks)) {
         const config = Object.fromEntries([["aws:region", "eu-west-1"], ...Object.entries(values).map(([k, v]) => [`bluegreen:${k}`, v])]);
@@ -234,7 +234,7 @@ describe("preflight --live without what it needs", () => {
     });
 
     test("no credentials for the stack's profile: one failed item saying what to do, exit 2, no stack trace", async () => {
-        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-aws-"));
+        const empty = tempDir("bluegreen-aws-");
         fs.writeFileSync(path.join(empty, "config"), "");
         fs.writeFileSync(path.join(empty, "credentials"), "");
         for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"]) delete process.env[key];

@@ -3,14 +3,14 @@
  * draw the charts (SVG marks with geometry), log no console error and fetch nothing. CI installs
  * chromium (.ci/run), so there a missing browser fails the test; elsewhere it is skipped, saying why.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { pathToFileURL } from "url";
 import { BrowserContext, chromium } from "playwright-core";
 import { buildReport } from "../../src/report/report";
 import { syntheticCutover } from "../../src/report/synthetic";
 import { FELL_BACK } from "./fixtures";
+import { tempDir } from "../helpers/temp-dir";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const FLAGS = [
@@ -43,7 +43,7 @@ interface PageFacts {
 
 /** Opens each page in one headless chromium (one launch: it is the slow part). */
 async function openInChromium(pages: string[]): Promise<PageFacts[]> {
-    const dir = mkdtempSync(join(tmpdir(), "report-browser-"));
+    const dir = tempDir("report-browser-");
     // A new, empty profile: nothing from an earlier run (or the machine's user) changes what is seen.
     const context = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: FLAGS });
     try {

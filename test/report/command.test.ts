@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { Command } from "commander";
 import { registerReportCommand, runReportCommand } from "../../src/cli/commands/report";
 import { fileEventSource } from "../../src/report/events";
 import { toNdjson } from "../../src/report/synthetic";
 import { FELL_BACK } from "./fixtures";
+import { tempDir } from "../helpers/temp-dir";
 
 function capture() {
     const out: string[] = [];
@@ -28,7 +28,7 @@ describe("bluegreen report", () => {
     });
 
     it("exits 2 naming the bad line, and writes nothing", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "report-"));
+        const dir = tempDir("report-");
         const file = join(dir, "events.ndjson");
         writeFileSync(file, `${JSON.stringify(FELL_BACK[0])}\nnot json\n`);
         const { io, err } = capture();
@@ -41,7 +41,7 @@ describe("bluegreen report", () => {
     });
 
     it("takes the events file and --out on the command line, and writes the file it is told to", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "report-"));
+        const dir = tempDir("report-");
         const events = join(dir, "events.ndjson");
         const out = join(dir, "report.html");
         writeFileSync(events, toNdjson(FELL_BACK));

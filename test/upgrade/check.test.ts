@@ -1,6 +1,5 @@
 /** `bluegreen upgrade check` against a local server speaking the Kubernetes API. */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
@@ -8,8 +7,9 @@ import { runUpgradeCheckCommand } from "../../src/cli/commands/upgrade-check";
 import { nodeGroupInstances } from "../../src/config/node-groups";
 import { kubeletMinor } from "../../src/upgrade/check";
 import { deployment, emptyCluster, FakeCluster, FakeKubeServer, node, pod, startFakeKube } from "../helpers/fake-kube-api";
+import { tempDir } from "../helpers/temp-dir";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-check-"));
+const dir = tempDir("bluegreen-check-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const group = { name: "system", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 2, maxSize: 3, version: "1.32", replacement: { version: "1.33" } };
 fs.mkdirSync(path.join(dir, "stacks"));

@@ -1,12 +1,12 @@
 /** `bluegreen upgrade plan` on the example dev stack, offline: the exact commands, JSON, exit codes. */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runUpgradePlanCommand } from "../../src/cli/commands/upgrade";
 import { UserInputError } from "../../src/errors";
+import { tempDir } from "../helpers/temp-dir";
 
 const cwd = path.resolve(__dirname, "..", "..");
-const manifests = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-upgrade-"));
+const manifests = tempDir("bluegreen-upgrade-");
 afterAll(() => fs.rmSync(manifests, { recursive: true, force: true }));
 
 function capture() {

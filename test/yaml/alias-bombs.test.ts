@@ -4,7 +4,6 @@
  * or hung, so each test here fails by timing out or by crashing the worker.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { deployEnvironment } from "../../components/environment";
@@ -14,6 +13,7 @@ import { runPlanCommand } from "../../src/cli/commands/plan";
 import { runPreflightCommand } from "../../src/cli/commands/preflight";
 import { loadYaml, loadYamlDocuments, YamlLimitError } from "../../src/yaml";
 import { crdObject } from "../crd/builders";
+import { tempDir } from "../helpers/temp-dir";
 
 const projectDir = path.join(__dirname, "..", "..");
 
@@ -25,7 +25,7 @@ function bomb(indent = ""): string {
 }
 
 function tempFile(name: string, text: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-yaml-"));
+    const dir = tempDir("bluegreen-yaml-");
     const file = path.join(dir, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);

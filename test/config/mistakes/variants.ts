@@ -7,16 +7,16 @@
  * keys); the named cases are the ones a review found accepted.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { runPlanCommand } from "../../../src/cli/commands/plan";
 import { environmentInputsOf, readStackFile } from "../../../src/config/stack-file";
 import type { EnvironmentProgram } from "../../../src/plan/stack-plan";
+import { tempDir } from "../../helpers/temp-dir";
 
 const projectDir = path.join(__dirname, "..", "..", "..");
 export const STACKS = ["dev", "staging", "prod"] as const;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-mistakes-"));
+const dir = tempDir("bluegreen-mistakes-");
 
 /** A refused config never reaches the program; if one is accepted, the test says so without building anything. */
 const neverRun: EnvironmentProgram = async () => {

@@ -1,16 +1,16 @@
 /** Chart repositories served by the local test server: archives built here, index.yaml, CRD text. */
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as tar from "tar";
 import * as yaml from "js-yaml";
+import { tempDir } from "../../helpers/temp-dir";
 
 export const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
 
 /** A chart archive: `<chart>/Chart.yaml` and the given files. */
 export async function chartArchive(chart: string, files: Record<string, string>): Promise<Buffer> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bluegreen-chart-"));
+    const dir = tempDir("bluegreen-chart-");
     fs.mkdirSync(path.join(dir, chart), { recursive: true });
     fs.writeFileSync(path.join(dir, chart, "Chart.yaml"), `apiVersion: v2\nname: ${chart}\nversion: 1.0.0\n`);
     for (const [file, text] of Object.entries(files)) {

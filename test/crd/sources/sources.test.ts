@@ -1,6 +1,5 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as tar from "tar";
 import * as yaml from "js-yaml";
@@ -10,9 +9,10 @@ import { crdObject } from "../builders";
 import { startServer, TestServer } from "./server";
 import { testKubeconfig } from "../../helpers/kubeconfig";
 import { addonCrdScheme } from "../../../src/addons/crd-source";
+import { tempDir } from "../../helpers/temp-dir";
 
 const crdYaml = (name: string) => yaml.dump(crdObject({ name }));
-const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const tmp = (prefix: string) => tempDir(prefix);
 const names = async (spec: string, options = {}) => [...parseCrdStreams((await loadCrdSource(spec, { cacheDir: null, ...options })).streams).crds.keys()].sort();
 
 /** A chart archive built here: `<chart>/Chart.yaml`, `crds/…`, `templates/crds/…`. */

@@ -1,0 +1,21 @@
+/**
+ * Temporary directories for a test file, removed after its last test: a suite that runs many times a
+ * day must not leave its fixtures behind in the machine's temp directory. Import this at the top of
+ * a test file (or of a helper it imports at the top): it registers the file's clean-up when loaded.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const made: string[] = [];
+
+afterAll(() => {
+    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new, empty directory under the temp directory, named `<prefix>XXXXXX`. */
+export function tempDir(prefix: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+}
