@@ -9,6 +9,12 @@ function swc(syntax) {
   };
 }
 
+// The workers inherit this (jest forks them after reading the config). Plans under the Pulumi SDK
+// allocate hundreds of thousands of short-lived promises and outputs; with V8's default 16 MB young
+// generation they are scavenged many times over. 64 MB: the whole suite measured 6 % less CPU
+// (165 s against 174–177 s, warm cache, 2 cores).
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" ");
+
 module.exports = {
   // jest's node environment, plus disabling the AsyncLocalStorage each file's runner leaves enabled (see the file).
   testEnvironment: "<rootDir>/test/helpers/jest-environment.js",
