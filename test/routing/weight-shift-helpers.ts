@@ -45,5 +45,5 @@ export function expectOnlyWeightedUpdates(diff: PlanDiff, after: Plan, routingTy
     expect(unexpected).toEqual([]);
 }
 
-export const label = ([from, to]: [number, number]) => `${STAGES[from].blue}/${STAGES[from].green} → ${STAGES[to].blue}/${STAGES[to].green}`;
+export const label = ([from, to]: [number, number], stages: Weights[] = STAGES) => `${stages[from].blue}/${stages[from].green} → ${stages[to].blue}/${stages[to].green}`;
 
