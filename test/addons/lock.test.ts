@@ -20,7 +20,6 @@ import { clusterSpec, rawConfig } from "../helpers/raw-config";
 import { tempDir } from "../helpers/temp-dir";
 
 const crd = (name: string, description = "x") => crdObject({ name, versions: [{ schema: { type: "object", description } }] });
-const tmp = (prefix: string) => tempDir(prefix);
 const captured = () => {
     const out: string[] = [];
     return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) }, text: () => out.join("") };
@@ -46,7 +45,7 @@ async function serveRepositories(server: TestServer, change: { argoDescription?:
 }
 
 function project(): string {
-    const dir = tmp("bluegreen-project-");
+    const dir = tempDir("bluegreen-project-");
     fs.mkdirSync(path.join(dir, "stacks"));
     const config = Object.fromEntries(Object.entries(rawConfig({ clusters: { blue: clusterSpec("1.33") } })).map(([k, v]) => [`bluegreen:${k}`, v]));
     fs.writeFileSync(path.join(dir, "stacks", "Pulumi.dev.yaml"), yaml.dump({ config }));
@@ -66,7 +65,7 @@ describe("addons.lock.json", () => {
         ].join(",");
     });
     beforeEach(() => {
-        process.env.BLUEGREEN_CACHE_DIR = tmp("bluegreen-cache-");
+        process.env.BLUEGREEN_CACHE_DIR = tempDir("bluegreen-cache-");
         server.routes.clear();
         server.requests.length = 0;
     });
@@ -122,7 +121,7 @@ describe("addons.lock.json", () => {
         await serveRepositories(server);
         const dir = project();
         expect(await runAddonsLock({ cwd: dir, cache: true }, captured().io)).toBe(0);
-        process.env.BLUEGREEN_CACHE_DIR = tmp("bluegreen-cache-");
+        process.env.BLUEGREEN_CACHE_DIR = tempDir("bluegreen-cache-");
         const set = await onlineCrdLoaders(dir).loadAddonCrds("argocd", "8.5.0");
         expect(set.crds.size).toBe(3);
         expect(server.requests).toContain("/raw/argoproj/argo-cd/v3.1.5/manifests/crds/application-crd.yaml");
@@ -134,7 +133,7 @@ describe("addons.lock.json", () => {
         expect(await runAddonsLock({ cwd: dir, cache: true }, captured().io)).toBe(0);
         // Upstream changes a CRD and re-publishes the controller chart under the same version.
         await serveRepositories(server, { argoDescription: "changed", lbcArchiveExtra: "re-published" });
-        process.env.BLUEGREEN_CACHE_DIR = tmp("bluegreen-cache-");
+        process.env.BLUEGREEN_CACHE_DIR = tempDir("bluegreen-cache-");
         const loaders = onlineCrdLoaders(dir);
         await expect(loaders.loadAddonCrds("argocd", "8.5.0")).rejects.toThrow(
             /argocd 8\.5\.0: the downloaded CRDs do not match .*addons\.lock\.json, so nothing was applied:\n {4}- CRD applications\.argoproj\.io has SHA-256 [0-9a-f]{64}, the lock has [0-9a-f]{64}\n(.|\n)*bluegreen addons lock --update argocd@8\.5\.0/,

@@ -1,8 +1,7 @@
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CheckApisOptions, runCheckApisCommand } from "../../src/cli/commands/check-apis";
-import { tempDir as emptyTempDir } from "../helpers/temp-dir";
+import { tempDir as emptyTempDir, writeTree } from "../helpers/temp-dir";
 
 const fixtures = path.join(__dirname, "fixtures");
 
@@ -16,14 +15,7 @@ async function run(options: Partial<CheckApisOptions>, stdin = "") {
     return { code, stdout, stderr };
 }
 
-function tempDir(files: Record<string, string>): string {
-    const dir = emptyTempDir("bluegreen-apis-");
-    for (const [name, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
-}
+const tempDir = (files: Record<string, string>): string => writeTree(emptyTempDir("bluegreen-apis-"), files);
 
 const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n";
 const flowSchemaV1beta3 = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata: {name: batch}\n";

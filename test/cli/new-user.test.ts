@@ -2,7 +2,6 @@
  * What a new user met on a first try of the CLI (issue 10, "Tried as a new user would"): each case
  * is run through the command as the user ran it, and asserts what they should see instead.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { EventEmitter } from "events";
 import * as yaml from "js-yaml";
@@ -13,7 +12,7 @@ import { buildProgram } from "../../src/cli/main";
 import { pipeSafeWriter } from "../../src/cli/io";
 import { defaultKubeconfigProblem } from "../../src/crd/sources/kube";
 import { crdObject } from "../crd/builders";
-import { tempDir as emptyTempDir } from "../helpers/temp-dir";
+import { tempDir as emptyTempDir, writeTree } from "../helpers/temp-dir";
 
 const projectDir = path.join(__dirname, "..", "..");
 
@@ -22,14 +21,7 @@ function capture() {
     return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) } };
 }
 
-function tempDir(files: Record<string, string>): string {
-    const dir = emptyTempDir("bluegreen-newuser-");
-    for (const [name, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
-}
+const tempDir = (files: Record<string, string>): string => writeTree(emptyTempDir("bluegreen-newuser-"), files);
 
 describe("check-apis", () => {
     test.each([

@@ -19,3 +19,12 @@ export function tempDir(prefix: string): string {
     made.push(dir);
     return dir;
 }
+
+/** Writes `files` (relative path → text) into `dir`, creating their directories; returns `dir`. */
+export function writeTree(dir: string, files: Record<string, string>): string {
+    for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+}

@@ -5,7 +5,7 @@ import { PreflightCommandOptions, runPreflightCommand } from "../../src/cli/comm
 import { parsePreviousDeployment } from "../../src/preflight";
 import { clusterSpec, rawConfig } from "../helpers/raw-config";
 import { albRouting, routedApp, ZONE } from "../routing/fixtures";
-import { tempDir } from "../helpers/temp-dir";
+import { tempDir, writeTree } from "../helpers/temp-dir";
 
 /** A project directory with stacks/Pulumi.<stack>.yaml holding the given `bluegreen:` values. */
 function project(stacks: Record<string, Record<string, unknown>>, files: Record<string, string> = {}): string {
@@ -15,11 +15,7 @@ function project(stacks: Record<string, Record<string, unknown>>, files: Record<
         const config = Object.fromEntries([["aws:region", "eu-west-1"], ...Object.entries(values).map(([k, v]) => [`bluegreen:${k}`, v])]);
         fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), yaml.dump({ config }));
     }
-    for (const [name, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
+    return writeTree(dir, files);
 }
 
 async function run(options: Partial<PreflightCommandOptions> & { cwd: string }) {

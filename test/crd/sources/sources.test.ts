@@ -12,12 +12,11 @@ import { addonCrdScheme } from "../../../src/addons/crd-source";
 import { tempDir } from "../../helpers/temp-dir";
 
 const crdYaml = (name: string) => yaml.dump(crdObject({ name }));
-const tmp = (prefix: string) => tempDir(prefix);
 const names = async (spec: string, options = {}) => [...parseCrdStreams((await loadCrdSource(spec, { cacheDir: null, ...options })).streams).crds.keys()].sort();
 
 /** A chart archive built here: `<chart>/Chart.yaml`, `crds/…`, `templates/crds/…`. */
 async function chartArchive(chart: string, files: Record<string, string>): Promise<Buffer> {
-    const dir = tmp("bluegreen-chart-");
+    const dir = tempDir("bluegreen-chart-");
     fs.mkdirSync(path.join(dir, chart), { recursive: true });
     fs.writeFileSync(path.join(dir, chart, "Chart.yaml"), `apiVersion: v2\nname: ${chart}\nversion: 1.0.0\n`);
     for (const [file, text] of Object.entries(files)) {
@@ -37,7 +36,7 @@ function indexYaml(entries: Record<string, Array<{ version: string; appVersion?:
 
 describe("local sources", () => {
     test("a file, a directory of manifests, and a directory with a kustomization", async () => {
-        const dir = tmp("bluegreen-local-");
+        const dir = tempDir("bluegreen-local-");
         fs.mkdirSync(path.join(dir, "plain", "nested"), { recursive: true });
         fs.writeFileSync(path.join(dir, "plain", "a.yaml"), crdYaml("as.example.com"));
         fs.writeFileSync(path.join(dir, "plain", "nested", "b.json"), JSON.stringify(crdObject({ name: "bs.example.com" })));
@@ -56,7 +55,7 @@ describe("local sources", () => {
     });
 
     test("a kustomization that patches is refused, not silently half-applied", async () => {
-        const dir = tmp("bluegreen-kust-");
+        const dir = tempDir("bluegreen-kust-");
         fs.writeFileSync(path.join(dir, "kustomization.yaml"), "resources: [a.yaml]\npatches:\n- path: p.yaml\n");
         fs.writeFileSync(path.join(dir, "a.yaml"), crdYaml("as.example.com"));
         await expect(loadCrdSource(dir, { cacheDir: null })).rejects.toThrow(/uses patches, which change the manifests.*kubectl kustomize/);
@@ -71,7 +70,7 @@ describe("HTTP sources", () => {
     let server: TestServer;
     let cacheDir: string;
     beforeEach(async () => {
-        cacheDir = tmp("bluegreen-cache-");
+        cacheDir = tempDir("bluegreen-cache-");
         const plainArchive = await chartArchive("widgets", {
             "crds/widgets.yaml": crdYaml("widgets.example.com"),
             "crds/gateway.yaml": crdYaml("gateways.example.com"),
@@ -199,7 +198,7 @@ describe("live cluster source (kube:)", () => {
         const live = (name: string, group: string): Record<string, unknown> => ({ ...crdObject({ name, spec: { group } }), status: { storedVersions: ["v1"] } });
         const list = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinitionList", items: [live("applications.argoproj.io", "argoproj.io"), live("certificates.cert-manager.io", "cert-manager.io")].map(({ apiVersion: _a, kind: _k, ...rest }) => rest) };
         server = await startServer({ "/apis/apiextensions.k8s.io/v1/customresourcedefinitions": { body: JSON.stringify(list), contentType: "application/json" } });
-        kubeconfigPath = path.join(tmp("bluegreen-kube-"), "config");
+        kubeconfigPath = path.join(tempDir("bluegreen-kube-"), "config");
         fs.writeFileSync(kubeconfigPath, yaml.dump(testKubeconfig(server.url)));
     });
     afterAll(() => server.close());
@@ -214,7 +213,7 @@ describe("live cluster source (kube:)", () => {
 
     test("no CRD in the groups, or an unreachable cluster, is an error", async () => {
         await expect(loadCrdSource("kube:externaldns.k8s.io", { kubeconfigPath })).rejects.toThrow(/has no CRD in the group\(s\) externaldns\.k8s\.io/);
-        const unreachable = path.join(tmp("bluegreen-kube-"), "config");
+        const unreachable = path.join(tempDir("bluegreen-kube-"), "config");
         fs.writeFileSync(unreachable, fs.readFileSync(kubeconfigPath, "utf8").replace(server.url, "http://127.0.0.1:1"));
         await expect(loadCrdSource("kube:argoproj.io", { kubeconfigPath: unreachable })).rejects.toThrow(/could not read CustomResourceDefinitions from http:\/\/127\.0\.0\.1:1/);
         await expect(loadCrdSource("kube:", { kubeconfigPath })).rejects.toThrow(/must name API groups/);
