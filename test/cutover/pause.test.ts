@@ -14,7 +14,7 @@ import { parseEvents } from "../../src/report/events";
 import { markersOf } from "../../src/report/model";
 import { rehearsalGates, rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
-import { runScenario } from "./scenario-runner";
+import { expectEnd, runScenario } from "./scenario-runner";
 import { REHEARSAL_EPOCH, SimulatedWorld } from "../../src/cutover/rehearsal/world";
 
 const run = runScenario;
@@ -36,7 +36,7 @@ describe("--pause-before on the engine (rehearsal scenarios)", () => {
         ["pause-interrupt", "interrupted", 130, { blue: 90, green: 10 }],
     ])("%s ends %s (exit %i) at known weights", async (name, status, exitCode, weights) => {
         const result = await run(name);
-        expect({ status: result.status, exitCode: result.exitCode, finalWeights: result.finalWeights }).toEqual({ status, exitCode, finalWeights: weights });
+        expectEnd(result, status, exitCode, weights);
     });
 
     test("promote: waits at 10% after its bake, moves to 50% only after the promote at 30m; an early promote decides nothing", async () => {
@@ -116,7 +116,7 @@ settings: { steps: [10, 50, 100], bake: 10m, interval: 1m }
 pauseBefore: [10]
 decisions: [{ at: 3m, action: abort, by: bo@ci }]
 `));
-        expect({ status: result.status, exitCode: result.exitCode, weights: result.finalWeights }).toEqual({ status: "fell-back", exitCode: 1, weights: { blue: 100, green: 0 } });
+        expectEnd(result, "fell-back", 1, { blue: 100, green: 0 });
         expect(result.world.calls.update).toBeUndefined();
         expect(ofType(result, "fallback")[0].message).toBe(`aborted by bo@ci: no traffic had moved, weights stay at ${formatWeights({ blue: 100, green: 0 })}`);
     });

@@ -11,7 +11,7 @@ import { runRehearseCommand } from "../../src/cli/commands/rehearse";
 import type { CutoverEvent } from "../../src/cutover/contract";
 import { rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario } from "../../src/cutover/rehearsal/scenario";
-import { expectSafeEnd, runScenario } from "./scenario-runner";
+import { expectEnd, expectSafeEnd, runScenario } from "./scenario-runner";
 import { tempDir } from "../helpers/temp-dir";
 
 const gateEvents = (r: RehearsalResult, gate: string, app?: string, color?: string) =>
@@ -35,7 +35,7 @@ describe("gate scenarios on the real gate set", () => {
         ["current-fails", "completed", 0, { blue: 0, green: 100 }],
     ])("%s ends %s (exit %i) at known weights", async (name, status, exitCode, weights) => {
         const result = await runScenario(name);
-        expect({ status: result.status, exitCode: result.exitCode, finalWeights: result.finalWeights }).toEqual({ status, exitCode, finalWeights: weights });
+        expectEnd(result, status, exitCode, weights);
         expectSafeEnd(result);
     });
 

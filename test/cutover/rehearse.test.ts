@@ -3,7 +3,7 @@ import * as path from "path";
 import { COLORS } from "../../src/config/colors";
 import { rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { parseScenario, readScenario, ScenarioError } from "../../src/cutover/rehearsal/scenario";
-import { expectSafeEnd, runScenario, scenarioDir } from "./scenario-runner";
+import { expectEnd, expectSafeEnd, runScenario, scenarioDir } from "./scenario-runner";
 
 const dir = scenarioDir;
 const run = runScenario;
@@ -29,7 +29,7 @@ describe("rehearsal scenarios on the real engine", () => {
         ["interrupt-then-lock", "update-failed", 1, { blue: 90, green: 10 }],
     ])("%s ends %s (exit %i) at known weights", async (name, status, exitCode, weights) => {
         const result = await run(name);
-        expect({ status: result.status, exitCode: result.exitCode, finalWeights: result.finalWeights }).toEqual({ status, exitCode, finalWeights: weights });
+        expectEnd(result, status, exitCode, weights);
         if (status !== "lease-held") expectSafeEnd(result);
     });
 

@@ -6,10 +6,16 @@ import * as path from "path";
 import type { CutoverEvent } from "../../src/cutover/contract";
 import { rehearse, RehearsalResult } from "../../src/cutover/rehearsal/rehearse";
 import { readScenario } from "../../src/cutover/rehearsal/scenario";
+import type { Weights } from "../../src/config/colors";
 
 export const scenarioDir = path.join(__dirname, "scenarios");
 
 export const runScenario = (name: string) => rehearse(readScenario(path.join(scenarioDir, `${name}.yaml`)));
+
+/** How a scenario ended: its status, the exit code an operator sees and the weights it left. */
+export function expectEnd(result: RehearsalResult, status: string, exitCode: number, finalWeights: Weights): void {
+    expect({ status: result.status, exitCode: result.exitCode, finalWeights: result.finalWeights }).toEqual({ status, exitCode, finalWeights });
+}
 
 /** The invariants every scenario must keep, whatever happened. */
 export function expectSafeEnd(result: RehearsalResult): void {
