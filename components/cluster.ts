@@ -241,6 +241,8 @@ export class ColorCluster extends pulumi.ComponentResource {
     /**
      * cluster-admin for one principal. The key is the principal, not its list position; the alias adopts
      * the entry pulumi-eks created for it when entries were keyed by position (same order as then).
+     * The old parent is given by its URN: the SDK walks a resource object given as an alias parent, with
+     * everything it references, to look for unknowns (a tenth of a whole plan's time).
      */
     private adminAccessEntry(name: string, admin: AdminEntry, cluster: eks.Cluster): aws.eks.AccessPolicyAssociation {
         const legacyEntryName = `${name}-eks-admin-${admin.listIndex}`;
@@ -248,7 +250,7 @@ export class ColorCluster extends pulumi.ComponentResource {
             clusterName: this.clusterName,
             principalArn: admin.principalArn,
             type: "STANDARD",
-        }, { parent: this, dependsOn: [cluster], aliases: [{ name: legacyEntryName, parent: cluster }] });
+        }, { parent: this, dependsOn: [cluster], aliases: [{ name: legacyEntryName, parent: cluster.urn }] });
         const legacyEntryUrn = pulumi.createUrn(legacyEntryName, "aws:eks/accessEntry:AccessEntry", cluster);
         return new aws.eks.AccessPolicyAssociation(`${name}-admin-${admin.key}-cluster-admin`, {
             clusterName: this.clusterName,

@@ -15,11 +15,27 @@ export interface PlannedResource {
     dependencies: string[];
     replaceOnChanges: string[];
     ignoreChanges: string[];
+    /** The old names this resource adopts (`aliases`), only when it has any. */
+    aliases?: PlannedAlias[];
     /**
      * Inputs with computed values as `UNKNOWN`, secrets as `SECRET`, resource objects as their URN,
      * and values another resource produced as a reference label (`<prod-api-blue.arn>`).
      */
     inputs: Record<string, unknown>;
+}
+
+/**
+ * One alias as the engine receives it: a whole URN, or the parts that differ from the resource's own
+ * (`parent` is the old parent's URN; `noParent` an old root resource).
+ */
+export interface PlannedAlias {
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    parent?: string;
+    noParent?: true;
 }
 
 export interface Plan {

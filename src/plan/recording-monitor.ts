@@ -4,7 +4,7 @@
  */
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PlanMocks } from "./mocks";
-import { PlannedResource, SECRET, UNKNOWN } from "./model";
+import { PlannedAlias, PlannedResource, SECRET, UNKNOWN } from "./model";
 import { ReferenceTable } from "./references";
 
 // The wire markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
@@ -38,6 +38,21 @@ export function readableValue(value: unknown, references?: ReferenceTable): unkn
     return value;
 }
 
+interface AliasMessage {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/** An alias of the request in the plan's form: only the parts it sets. */
+function plannedAlias(alias: AliasMessage): PlannedAlias {
+    const spec = alias.getSpec();
+    if (!spec) return { urn: alias.getUrn() };
+    const parts: PlannedAlias = { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parent: spec.getParenturn() };
+    for (const key of Object.keys(parts) as (keyof PlannedAlias)[]) if (!parts[key]) delete parts[key];
+    if (spec.getNoparent()) parts.noParent = true;
+    return parts;
+}
+
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -50,6 +65,7 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getReplaceonchangesList(): string[];
     getIgnorechangesList(): string[];
+    getAliasesList(): AliasMessage[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -88,6 +104,7 @@ export class RecordingMonitor extends MockMonitor {
                     dependencies: [...req.getDependenciesList()].sort(),
                     replaceOnChanges: req.getReplaceonchangesList(),
                     ignoreChanges: req.getIgnorechangesList(),
+                    ...(req.getAliasesList().length ? { aliases: req.getAliasesList().map(plannedAlias) } : {}),
                     inputs: readableValue(req.getObject()?.toJavaScript() ?? {}, this.references) as Record<string, unknown>,
                 });
             }

@@ -16,6 +16,11 @@ const ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdm
 function entriesOf(plan: Plan, color: string): PlannedResource[] {
     return resourcesOfType(plan, "aws:eks/accessEntry:AccessEntry").filter((r) => r.name.startsWith(`dev-${color}-`));
 }
+/** The URN Pulumi gives a child of `parentUrn`: the parent's type chain, then the child's type and name. */
+function childUrn(parentUrn: string, type: string, name: string): string {
+    const [prefix, parentTypes] = [parentUrn.split("::").slice(0, 2).join("::"), parentUrn.split("::")[2]];
+    return `${prefix}::${parentTypes}$${type}::${name}`;
+}
 const principals = (plan: Plan, color: string) => entriesOf(plan, color).map((r) => r.inputs.principalArn).sort();
 
 describe("access entries for access.clusterAdmins", () => {
@@ -41,6 +46,19 @@ describe("access entries for access.clusterAdmins", () => {
             }
         }
         expect(await creatorOutput(created.outputs, "blue")).toBe(CI_DEPLOYER);
+    });
+
+    test("entries pulumi-eks created by list position are adopted: each entry and its association alias the old name under the old parent", () => {
+        const plan = created.plan;
+        const clusterUrn = resourceNamed(plan, "eks:index:Cluster", "dev-blue-eks").urn;
+        // [PLATFORM_ADMIN, CI_DEPLOYER, AUDITOR]: the creator (1) has no entry; the others keep their positions.
+        for (const [principal, position] of [[PLATFORM_ADMIN, 0], [AUDITOR, 2]] as const) {
+            const entry = entriesOf(plan, "blue").find((r) => r.inputs.principalArn === principal)!;
+            const legacyName = `dev-blue-eks-admin-${position}`;
+            expect(entry.aliases).toEqual([{ name: legacyName, parent: clusterUrn }]);
+            const association = resourcesOfType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").find((r) => r.parent === entry.urn)!;
+            expect(association.aliases).toEqual([{ name: `${legacyName}-cluster-admin`, parent: childUrn(clusterUrn, "aws:eks/accessEntry:AccessEntry", legacyName) }]);
+        }
     });
 
     test("without an injected identity the caller identity is asked (offline: user/offline-plan, not listed, so every admin gets an entry)", async () => {
