@@ -18,6 +18,8 @@ process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--max-semi-space-size=64"
 module.exports = {
   // jest's node environment, plus disabling the AsyncLocalStorage each file's runner leaves enabled (see the file).
   testEnvironment: "<rootDir>/test/helpers/jest-environment.js",
+  // jest's runtime, but each module is compiled once per worker and run in every file's own context (see the file).
+  runtime: "<rootDir>/test/helpers/jest-runtime.js",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/test/e2e/"],
