@@ -26,12 +26,14 @@ describe("the Automation API adapter against a fake pulumi", () => {
     afterAll(removeShimRoot);
 
     test("one shim directory per process, shared by every stack selected, removed when the process exits", async () => {
-        const root = shimRoot();
+        // A temp directory of this test's own: another test, or another suite on the machine, may make shims in the shared one.
+        removeShimRoot();
+        process.env.TMPDIR = tempDir("shim-tmp-");
         const shims = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("bluegreen-pulumi-"));
-        const before = shims();
         await PulumiStackOperations.select("acme/bluegreen/prod", projectDir, { readOnly: true });
         await PulumiStackOperations.select("prod", projectDir);
-        expect(shims().filter((name) => !before.includes(name))).toEqual([]);
+        expect(shims()).toHaveLength(1);
+        const root = path.join(os.tmpdir(), shims()[0]);
         expect(shimRoot()).toBe(root);
         expect(fs.readFileSync(path.join(root, "bin", "pulumi"), "utf8")).toBe(PULUMI_SHIM);
         expect(process.listeners("exit")).toContain(removeShimRoot);
