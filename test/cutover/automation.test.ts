@@ -26,14 +26,21 @@ describe("the Automation API adapter against a fake pulumi", () => {
     afterAll(removeShimRoot);
 
     test("one shim directory per process, shared by every stack selected, removed when the process exits", async () => {
-        // A temp directory of this test's own: another test, or another suite on the machine, may make shims in the shared one.
+        // A temp directory of this test's own: another test, or another suite on the machine, may make
+        // shims in the shared one. The adapter asks the os module itself (jest's sandboxed process.env
+        // would not reach os.tmpdir()).
         removeShimRoot();
-        process.env.TMPDIR = tempDir("shim-tmp-");
-        const shims = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("bluegreen-pulumi-"));
-        await PulumiStackOperations.select("acme/bluegreen/prod", projectDir, { readOnly: true });
-        await PulumiStackOperations.select("prod", projectDir);
+        const ownTmp = tempDir("shim-tmp-");
+        const tmpdir = jest.spyOn(require("os") as typeof os, "tmpdir").mockReturnValue(ownTmp);
+        const shims = () => fs.readdirSync(ownTmp).filter((name) => name.startsWith("bluegreen-pulumi-"));
+        try {
+            await PulumiStackOperations.select("acme/bluegreen/prod", projectDir, { readOnly: true });
+            await PulumiStackOperations.select("prod", projectDir);
+        } finally {
+            tmpdir.mockRestore();
+        }
         expect(shims()).toHaveLength(1);
-        const root = path.join(os.tmpdir(), shims()[0]);
+        const root = path.join(ownTmp, shims()[0]);
         expect(shimRoot()).toBe(root);
         expect(fs.readFileSync(path.join(root, "bin", "pulumi"), "utf8")).toBe(PULUMI_SHIM);
         expect(process.listeners("exit")).toContain(removeShimRoot);
