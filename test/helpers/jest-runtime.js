@@ -59,8 +59,12 @@ class SharedScriptsRuntime extends Runtime {
     constructor(...args) {
         super(...args);
         const executor = this.executor;
-        if (typeof executor?.compile !== "function" || !Array.isArray(executor.injectedModuleParameters) || typeof executor.dynamicImport !== "function") {
-            throw new Error("test/helpers/jest-runtime.js: this jest's runtime has no ModuleExecutor with compile(), injectedModuleParameters and dynamicImport (jest 30's); update the helper for this jest, or remove `runtime` from jest.config.js");
+        const jest30 = typeof executor?.compile === "function"
+            && Array.isArray(executor.injectedModuleParameters)
+            && typeof executor.dynamicImport === "function"
+            && typeof executor.environment?.getVmContext === "function";
+        if (!jest30) {
+            throw new Error("test/helpers/jest-runtime.js: this jest's runtime has no ModuleExecutor with compile(), injectedModuleParameters, dynamicImport and environment (jest 30's); update the helper for this jest, or remove `runtime` from jest.config.js");
         }
         executor.compile = sharedCompile(executor);
         current = executor;
