@@ -4,28 +4,17 @@
  * finished file onto every new promise (measured: plans ran three to four times slower late in a
  * worker). Checked in a child jest that runs four files one after another in one process.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT, runChildJest } from "./child-jest";
 
-const ROOT = join(__dirname, "..", "..");
-const JEST = require.resolve("jest/bin/jest");
 // Node's AsyncLocalStorage without per-promise propagation (AsyncContextFrame) has nothing to clean up.
 const propagates = typeof (require("node:async_hooks").AsyncLocalStorage.prototype as { _enable?: unknown })._enable === "function";
 
 function storageCountsPerFile(testEnvironment: string): number[] {
-    const dir = mkdtempSync(join(tmpdir(), "bluegreen-jest-env-"));
-    try {
-        const config = join(dir, "jest.config.json");
-        writeFileSync(config, JSON.stringify({ rootDir: join(__dirname, "async-storage"), testMatch: ["**/*.check.js"], testEnvironment, transform: {}, cacheDirectory: join(dir, "cache") }));
-        const counts = join(dir, "counts");
-        writeFileSync(counts, "");
-        execFileSync(process.execPath, [JEST, "--config", config, "--runInBand", "--silent"], { cwd: ROOT, env: { ...process.env, STORAGE_COUNTS: counts }, stdio: "pipe" });
-        return readFileSync(counts, "utf8").trim().split("\n").map(Number);
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
+    const counts = (dir: string) => join(dir, "counts");
+    const dir = runChildJest(join(__dirname, "async-storage"), { testEnvironment }, (dir) => ({ STORAGE_COUNTS: counts(dir) }));
+    return readFileSync(counts(dir), "utf8").trim().split("\n").map(Number);
 }
 
 (propagates ? test : test.skip)("the fourth file in a worker propagates as few storages as the first", () => {

@@ -4,40 +4,20 @@
  * each file still gets its own module state and realm and true stack lines, a module whose source
  * changed runs its new source, and what did not change is compiled once.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "../helpers/temp-dir";
-
-const ROOT = join(__dirname, "..", "..");
-const JEST = require.resolve("jest/bin/jest");
-const FIXTURES = join(__dirname, "shared-scripts");
+import { ROOT, runChildJest } from "./child-jest";
 
 type Counts = Record<string, number>;
 
 /** Runs the three check files in one child jest process; what the runtime compiled and reused, by file name. */
 function runChecks(): { compiled: Counts; reused: Counts } {
-    const dir = tempDir("bluegreen-jest-runtime-");
-    const config = join(dir, "jest.config.json");
-    const report = join(dir, "report");
-    writeFileSync(config, JSON.stringify({
-        rootDir: FIXTURES,
-        testMatch: ["**/*.check.js"],
-        runtime: join(ROOT, "test", "helpers", "jest-runtime.js"),
-        transform: {},
-        cacheDirectory: join(dir, "cache"),
+    const report = (dir: string) => join(dir, "report");
+    const dir = runChildJest(join(__dirname, "shared-scripts"), { runtime: join(ROOT, "test", "helpers", "jest-runtime.js") }, (dir) => ({
+        SHARED_SCRIPTS_DIR: dir,
+        JEST_SHARED_SCRIPTS_REPORT: report(dir),
     }));
-    try {
-        execFileSync(process.execPath, [JEST, "--config", config, "--runInBand", "--silent"], {
-            cwd: ROOT,
-            env: { ...process.env, SHARED_SCRIPTS_DIR: dir, JEST_SHARED_SCRIPTS_REPORT: report },
-            stdio: "pipe",
-        });
-    } catch (error) {
-        const { stdout, stderr } = error as { stdout: Buffer; stderr: Buffer };
-        throw new Error(`the check files failed under the shared-scripts runtime:\n${stdout}\n${stderr}`);
-    }
-    const { compiled, reused } = JSON.parse(readFileSync(report, "utf8").trim()) as { compiled: Counts; reused: Counts };
+    const { compiled, reused } = JSON.parse(readFileSync(report(dir), "utf8").trim()) as { compiled: Counts; reused: Counts };
     const byName = (counts: Counts) => Object.fromEntries(Object.entries(counts).map(([file, n]) => [file.split("/").pop()!, n]));
     return { compiled: byName(compiled), reused: byName(reused) };
 }
