@@ -17,7 +17,6 @@ beforeEach(() => {
 });
 afterEach(() => {
     process.env = { ...saved };
-    fs.rmSync(path.dirname(log), { recursive: true, force: true });
 });
 
 const calls = () => fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string> });
